@@ -1,0 +1,51 @@
+# One virtual environment, made and refreshed by the targets that need it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HARBOR_SPEC ?= https://raw.githubusercontent.com/goharbor/harbor/v2.15.2/api/v2.0/swagger.yaml
+
+.PHONY: help venv test lint typecheck pytest generate demo bench clean
+
+help:
+	@echo "make demo      run a replication against the embedded simulator (the main job)"
+	@echo "make test      lint, type-check and run the test suite"
+	@echo "make generate  rebuild openapi/harbor-replication.yaml and generated/ (HARBOR_SPEC=path-or-url)"
+	@echo "make bench     benchmarks against raw httpx and the reference clients"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+openapi/node_modules/.package-lock.json: openapi/package.json openapi/package-lock.json
+	cd openapi && npm ci --no-audit --no-fund --silent
+
+generate: $(STAMP) openapi/node_modules/.package-lock.json
+	$(BIN)/python -m openapi.generate --spec "$(HARBOR_SPEC)"
+
+demo: $(STAMP)
+	$(BIN)/python -m harbor_replication.demo
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) openapi/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""harbor-replication: a sync and async client for Harbor's replication API."""
