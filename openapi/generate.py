@@ -100,7 +100,8 @@ def select_subset(spec: Document, tags: Iterable[str]) -> Document:
         if key not in ("paths", "tags", *_REF_SECTIONS) and not key.startswith("x-")
     }
     subset["info"] = {**spec["info"], "title": TITLE}
-    subset["tags"] = [tag for tag in spec.get("tags", ()) if tag["name"] in wanted]
+    if tags_kept := [tag for tag in spec.get("tags", ()) if tag["name"] in wanted]:
+        subset["tags"] = tags_kept
     subset["paths"] = paths
     for section, names in reached.items():
         if names:

@@ -1,0 +1,59 @@
+"""The committed spec and generated client are what the pipeline makes from Harbor's spec."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from openapi import generate
+
+DEFAULT_SPEC = generate.REPO_ROOT.parent / "shared" / "harbor" / "swagger-v2.15.2.yaml"
+
+
+def _harbor_spec() -> str:
+    spec = os.environ.get("HARBOR_SPEC") or str(DEFAULT_SPEC)
+    if not spec.startswith(("http://", "https://")) and not Path(spec).is_file():
+        pytest.skip(f"Harbor's swagger file is not at hand ({spec}); set HARBOR_SPEC to regenerate")
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: swagger2openapi cannot run")
+    if not generate.CONVERTER.is_file():
+        pytest.skip(f"{generate.CONVERTER} is missing: run `npm ci` in openapi/")
+    return spec
+
+
+def _differences(expected: Path, actual: Path) -> list[str]:
+    """Relative paths of files that differ, or exist on one side only, below two directories."""
+    comparison = filecmp.dircmp(expected, actual, ignore=["__pycache__"])
+    found: list[str] = []
+
+    def collect(cmp: filecmp.dircmp[str], prefix: Path) -> None:
+        found.extend(str(prefix / name) for name in cmp.left_only + cmp.right_only)
+        found.extend(str(prefix / name) for name in cmp.funny_files)
+        # dircmp compares shallowly (size and mtime): compare the bytes.
+        found.extend(
+            str(prefix / name)
+            for name in cmp.common_files
+            if (Path(cmp.left) / name).read_bytes() != (Path(cmp.right) / name).read_bytes()
+        )
+        for name, sub in cmp.subdirs.items():
+            collect(sub, prefix / name)
+
+    collect(comparison, Path())
+    return sorted(found)
+
+
+def test_regeneration_matches_committed_output(tmp_path: Path) -> None:
+    spec_out = tmp_path / "harbor-replication.yaml"
+    package_dir = tmp_path / "harbor_replication_api"
+
+    generate.build(_harbor_spec(), spec_out, package_dir)
+
+    assert spec_out.read_text(encoding="utf-8") == generate.SPEC_OUT.read_text(encoding="utf-8"), (
+        "openapi/harbor-replication.yaml is stale: run `make generate`"
+    )
+    stale = _differences(generate.PACKAGE_DIR, package_dir)
+    assert not stale, f"generated/ differs from a regeneration (run `make generate`): {stale}"
