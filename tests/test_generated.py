@@ -57,3 +57,36 @@ def test_regeneration_matches_committed_output(tmp_path: Path) -> None:
     )
     stale = _differences(generate.PACKAGE_DIR, package_dir)
     assert not stale, f"generated/ differs from a regeneration (run `make generate`): {stale}"
+
+
+def test_fix_that_matches_nothing_fails() -> None:
+    # An upstream rename must stop the build, not silently drop the correction.
+    fix = generate.Fix(path="/components/schemas/Gone*/nullable", op="add", value=True, why="-")
+    with pytest.raises(KeyError, match="matches nothing"):
+        generate.apply_fixes({"components": {"schemas": {"A": {"properties": {}}}}}, [fix])
+
+
+def test_models_accept_what_harbor_sends() -> None:
+    from harbor_replication_api.models import ReplicationExecution, ReplicationPolicy
+
+    policy = ReplicationPolicy.from_dict(
+        {
+            "id": 7,
+            "name": "p",
+            "src_registry": {"id": 0, "name": "Local", "type": "harbor"},
+            "dest_registry": {"id": 3, "name": "r", "type": "docker-hub"},
+            "filters": [
+                {"type": "name", "value": "library/**"},
+                {"type": "label", "value": ["a", "b"], "decoration": "matches"},
+            ],
+            "dest_namespace_replace_count": None,
+            "speed": None,
+            "creation_time": "2026-01-01T00:00:00.000Z",
+            "update_time": None,
+        }
+    )
+    assert [f.value for f in policy.filters or []] == ["library/**", ["a", "b"]]
+    assert policy.update_time is None
+    execution = ReplicationExecution.from_dict({"id": 1, "status": "", "end_time": None})
+    assert execution.end_time is None
+    assert execution.to_dict() == {"id": 1, "status": "", "end_time": None}
