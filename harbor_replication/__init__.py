@@ -1,1 +1,89 @@
-"""harbor-replication: a sync and async client for Harbor's replication API."""
+"""harbor-replication: sync and async clients for Harbor's replication API.
+
+>>> from harbor_replication import ReplicationClient
+>>> with ReplicationClient("https://harbor.example.com", username="admin", secret="...") as h:
+...     location = h.start_replication(policy_id=3)
+
+Names are imported on first use, so ``import harbor_replication`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harbor_replication import models, query
+    from harbor_replication._async_client import AsyncReplicationClient
+    from harbor_replication._core import location_id
+    from harbor_replication._errors import (
+        BadRequestError,
+        ConflictError,
+        ErrorDetail,
+        ForbiddenError,
+        HarborAPIError,
+        HarborConnectionError,
+        HarborError,
+        HarborResponseError,
+        HarborTimeoutError,
+        NotFoundError,
+        PreconditionFailedError,
+        QueryError,
+        ServerError,
+        TooManyRequestsError,
+        UnauthorizedError,
+        UnprocessableEntityError,
+        WaitTimeoutError,
+    )
+    from harbor_replication._settings import CleartextCredentialsWarning
+    from harbor_replication._sync_client import ReplicationClient
+
+__version__ = "0.1.0"
+
+_ERRORS = "harbor_replication._errors"
+_LAZY: dict[str, str] = {
+    "ReplicationClient": "harbor_replication._sync_client",
+    "AsyncReplicationClient": "harbor_replication._async_client",
+    "location_id": "harbor_replication._core",
+    "CleartextCredentialsWarning": "harbor_replication._settings",
+    "models": "harbor_replication.models",
+    "query": "harbor_replication.query",
+    **dict.fromkeys(
+        [
+            "BadRequestError",
+            "ConflictError",
+            "ErrorDetail",
+            "ForbiddenError",
+            "HarborAPIError",
+            "HarborConnectionError",
+            "HarborError",
+            "HarborResponseError",
+            "HarborTimeoutError",
+            "NotFoundError",
+            "PreconditionFailedError",
+            "QueryError",
+            "ServerError",
+            "TooManyRequestsError",
+            "UnauthorizedError",
+            "UnprocessableEntityError",
+            "WaitTimeoutError",
+        ],
+        _ERRORS,
+    ),
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'harbor_replication' has no attribute {name!r}")
+    module = import_module(module_name)
+    value = module if module_name.endswith(f".{name}") else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

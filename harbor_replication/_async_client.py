@@ -1,0 +1,328 @@
+"""The asyncio client. This file is the source: ``_sync_client.py`` is generated from it.
+
+Edit here, then run ``make generate`` (or ``python -m openapi.unasync``) to rewrite the
+synchronous twin; a test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from types import TracebackType
+from typing import TypeVar
+
+import httpx
+
+from harbor_replication import _core
+from harbor_replication._core import (
+    PagedCall,
+    PolicyInput,
+    Query,
+    RegistryInput,
+    RegistryUpdateInput,
+)
+from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._settings import DEFAULT_TIMEOUT, TimeoutTypes, VerifyTypes, resolve
+from harbor_replication_api.models import (
+    Registry,
+    ReplicationExecution,
+    ReplicationPolicy,
+    ReplicationTask,
+)
+
+T = TypeVar("T")
+
+FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
+
+
+class AsyncReplicationClient:
+    """An asyncio client for Harbor's replication API.
+
+    ``url`` is Harbor's address, with or without ``/api/v2.0``. When ``url``,
+    ``username`` or ``secret`` is not given, ``HARBOR_URL``, ``HARBOR_USERNAME`` and
+    ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
+    path or an ``ssl.SSLContext``. Use it as ``async with`` or call :meth:`aclose`.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        username: str | None = None,
+        secret: str | None = None,
+        verify: VerifyTypes = True,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._settings = resolve(url, username, secret)
+        self._http = httpx.AsyncClient(
+            **self._settings.httpx_options(verify, timeout), transport=transport
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(url={self._settings.api_url!r}, "
+            f"username={self._settings.username!r})"
+        )
+
+    @property
+    def url(self) -> str:
+        """The API root every request goes to, ending in ``/api/v2.0``."""
+        return self._settings.api_url
+
+    async def __aenter__(self) -> AsyncReplicationClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    async def _send(self, call: _core.Call[T]) -> T:
+        try:
+            response = await self._http.request(**call.request)
+        except httpx.TimeoutException as exc:
+            raise HarborTimeoutError(f"{call.operation}: timed out: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise HarborConnectionError(f"{call.operation}: {exc}") from exc
+        return _core.finish(call, response)
+
+    async def _iterate(self, call: PagedCall[T]) -> AsyncIterator[T]:
+        walk = _core.PageWalk(call)
+        while not walk.done:
+            page = await self._send(call.page(walk.next_page))
+            for item in walk.take(page):
+                yield item
+
+    # --- executions --------------------------------------------------------------------
+
+    async def get_replication(self, execution_id: int) -> ReplicationExecution:
+        """The replication execution ``execution_id``."""
+        return await self._send(_core.get_replication(execution_id))
+
+    async def start_replication(self, policy_id: int) -> str:
+        """Start the policy ``policy_id``; returns the new execution's ``Location``.
+
+        Use :func:`harbor_replication.location_id` to get the execution id from it.
+        """
+        return await self._send(_core.start_replication(policy_id))
+
+    async def stop_replication(self, execution_id: int) -> None:
+        """Ask Harbor to stop an execution; its status becomes ``Stopped`` a little later."""
+        await self._send(_core.stop_replication(execution_id))
+
+    def iter_replications(
+        self,
+        sort: str | None = None,
+        policy_id: int | None = None,
+        status: str | None = None,
+        trigger: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        limit: int | None = None,
+    ) -> AsyncIterator[ReplicationExecution]:
+        """Iterate over executions, fetching pages as they are consumed.
+
+        Same parameters as :meth:`get_replications`.
+        """
+        call = _core.get_replications(sort, policy_id, status, trigger, page, page_size, limit)
+        return self._iterate(call)
+
+    async def get_replications(
+        self,
+        sort: str | None = None,
+        policy_id: int | None = None,
+        status: str | None = None,
+        trigger: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        limit: int | None = None,
+    ) -> list[ReplicationExecution]:
+        """Executions, optionally of one policy, with one ``status`` or ``trigger``.
+
+        Starts at ``page`` and follows the pages, ``page_size`` (1 to 100) per request,
+        until the results end or ``limit`` items are collected (None or <= 0: no limit).
+        """
+        iterator = self.iter_replications(sort, policy_id, status, trigger, page, page_size, limit)
+        return [item async for item in iterator]
+
+    def iter_replication_tasks(
+        self,
+        execution_id: int,
+        status: str | None = None,
+        resource_type: str | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        limit: int | None = None,
+    ) -> AsyncIterator[ReplicationTask]:
+        """Iterate over an execution's tasks; parameters as :meth:`get_replication_tasks`."""
+        call = _core.get_replication_tasks(
+            execution_id, status, resource_type, sort, page, page_size, limit
+        )
+        return self._iterate(call)
+
+    async def get_replication_tasks(
+        self,
+        execution_id: int,
+        status: str | None = None,
+        resource_type: str | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        limit: int | None = None,
+    ) -> list[ReplicationTask]:
+        """The tasks of an execution, paged like :meth:`get_replications`."""
+        iterator = self.iter_replication_tasks(
+            execution_id, status, resource_type, sort, page, page_size, limit
+        )
+        return [item async for item in iterator]
+
+    async def get_replication_task_log(self, execution_id: int, task_id: int) -> str:
+        """The text log of one task of an execution."""
+        return await self._send(_core.get_replication_task_log(execution_id, task_id))
+
+    async def wait_for_replication(
+        self,
+        execution_id: int,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 2.0,
+        on_progress: Callable[[ReplicationExecution], object] | None = None,
+    ) -> ReplicationExecution:
+        """Poll an execution until it is ``Succeed``, ``Failed`` or ``Stopped``; return it.
+
+        ``on_progress`` is called with each execution read, the final one included.
+        Raises :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds.
+        """
+        _core.check_id("execution_id", execution_id)
+        if timeout is not None and timeout < 0:
+            raise ValueError(f"timeout must be >= 0 or None, got {timeout!r}")
+        if poll_interval <= 0:
+            raise ValueError(f"poll_interval must be > 0, got {poll_interval!r}")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            execution = await self.get_replication(execution_id)
+            if on_progress is not None:
+                on_progress(execution)
+            status = execution.status if isinstance(execution.status, str) else None
+            if status in FINAL_STATUSES:
+                return execution
+            pause = poll_interval
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise WaitTimeoutError(execution_id, timeout or 0.0, status)
+                pause = min(pause, left)
+            await asyncio.sleep(pause)
+
+    # --- policies ----------------------------------------------------------------------
+
+    async def get_replication_policy(self, policy_id: int) -> ReplicationPolicy:
+        """The replication policy ``policy_id``."""
+        return await self._send(_core.get_replication_policy(policy_id))
+
+    async def create_replication_policy(self, policy: PolicyInput) -> str:
+        """Create a policy (a model or a plain dict); returns its ``Location``.
+
+        ``replicate_deletion`` is copied into the deprecated ``deletion`` field, the one
+        Harbor actually reads.
+        """
+        return await self._send(_core.create_replication_policy(policy))
+
+    async def update_replication_policy(self, policy_id: int, policy: PolicyInput) -> None:
+        """Replace the policy ``policy_id`` whole with ``policy``.
+
+        Harbor resets every field left out; to change a few fields, get the policy,
+        change it and pass it back.
+        """
+        await self._send(_core.update_replication_policy(policy_id, policy))
+
+    async def delete_replication_policy(self, policy_id: int) -> None:
+        """Delete a policy and its executions (412 while one is still running)."""
+        await self._send(_core.delete_replication_policy(policy_id))
+
+    def iter_replication_policies(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        name: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[ReplicationPolicy]:
+        """Iterate over policies; parameters as :meth:`get_replication_policies`."""
+        call = _core.get_replication_policies(query, sort, page, page_size, name, limit)
+        return self._iterate(call)
+
+    async def get_replication_policies(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        name: str | None = None,
+        limit: int | None = None,
+    ) -> list[ReplicationPolicy]:
+        """Policies matching ``query`` (a ``q`` string or a mapping, see
+        :mod:`harbor_replication.query`), newest first unless ``sort`` says otherwise.
+
+        ``name`` is Harbor's deprecated fuzzy name filter. Paged like
+        :meth:`get_replications`.
+        """
+        iterator = self.iter_replication_policies(query, sort, page, page_size, name, limit)
+        return [item async for item in iterator]
+
+    # --- registries --------------------------------------------------------------------
+
+    def iter_registries(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        name: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[Registry]:
+        """Iterate over registries; parameters as :meth:`get_registries`."""
+        call = _core.get_registries(query, sort, page, page_size, name, limit)
+        return self._iterate(call)
+
+    async def get_registries(
+        self,
+        query: Query | None = None,
+        sort: str | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        name: str | None = None,
+        limit: int | None = None,
+    ) -> list[Registry]:
+        """Registry endpoints, filtered and paged like :meth:`get_replication_policies`."""
+        iterator = self.iter_registries(query, sort, page, page_size, name, limit)
+        return [item async for item in iterator]
+
+    async def get_registry(self, registry_id: int) -> Registry:
+        """The registry endpoint ``registry_id`` (its secret comes back masked)."""
+        return await self._send(_core.get_registry(registry_id))
+
+    async def create_registry(self, registry: RegistryInput) -> str:
+        """Create a registry endpoint (a model or a plain dict); returns its ``Location``."""
+        return await self._send(_core.create_registry(registry))
+
+    async def update_registry(self, registry_id: int, registry: RegistryUpdateInput) -> None:
+        """Change a registry endpoint; only the fields given are changed."""
+        await self._send(_core.update_registry(registry_id, registry))
+
+    async def delete_registry(self, registry_id: int) -> None:
+        """Delete a registry endpoint (refused while a policy uses it)."""
+        await self._send(_core.delete_registry(registry_id))

@@ -1,0 +1,527 @@
+"""The sans-I/O core both clients share.
+
+Everything here is pure: checking arguments, building requests (with the generated
+``_get_kwargs`` functions, so paths and parameter names come from Harbor's description),
+turning responses into models or exceptions, and deciding which page comes next. The
+clients in ``_async_client.py`` and ``_sync_client.py`` only move bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeAlias, TypeVar
+
+import httpx
+
+from harbor_replication import _endpoints as api
+from harbor_replication._errors import (
+    ErrorDetail,
+    HarborAPIError,
+    HarborResponseError,
+    error_class_for,
+)
+from harbor_replication.query import QueryValue, encode_query
+from harbor_replication_api.models import (
+    Registry,
+    RegistryUpdate,
+    ReplicationExecution,
+    ReplicationPolicy,
+    ReplicationTask,
+    StartReplicationExecution,
+)
+from harbor_replication_api.types import UNSET, Unset
+
+T = TypeVar("T")
+M = TypeVar("M", ReplicationExecution, ReplicationPolicy, ReplicationTask, Registry)
+
+Query: TypeAlias = str | Mapping[str, QueryValue]
+PolicyInput: TypeAlias = ReplicationPolicy | Mapping[str, Any]
+RegistryInput: TypeAlias = Registry | Mapping[str, Any]
+RegistryUpdateInput: TypeAlias = RegistryUpdate | Mapping[str, Any]
+
+MAX_PAGE_SIZE = 100
+# Go's zero time, which Harbor sends for a time that is not set yet (SEMANTICS 5).
+_ZERO_TIME_PREFIX = "0001-01-01T"
+
+
+class _MalformedResponse(Exception):
+    """Raised by parsers; :func:`finish` turns it into HarborResponseError with context."""
+
+
+# --- argument checks: all before any I/O -------------------------------------------------
+
+
+def check_id(name: str, value: object) -> int:
+    """Return ``value`` if it is a positive int, else raise ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def check_page(page: object, page_size: object) -> tuple[int, int]:
+    check_id("page", page)
+    if isinstance(page_size, bool) or not isinstance(page_size, int):
+        raise ValueError(f"page_size must be an int from 1 to {MAX_PAGE_SIZE}, got {page_size!r}")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {page_size}")
+    return page, page_size  # type: ignore[return-value]
+
+
+def check_limit(limit: object) -> int | None:
+    """``None`` or a value <= 0 means no limit."""
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ValueError(f"limit must be an int or None, got {limit!r}")
+    return limit if limit > 0 else None
+
+
+def _optional_text(name: str, value: object) -> str | Unset:
+    if value is None:
+        return UNSET
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty str or None, got {value!r}")
+    return value
+
+
+def location_id(location: str) -> int:
+    """The id at the end of a ``Location`` header, a path or an absolute URL.
+
+    >>> location_id("/api/v2.0/replication/executions/42")
+    42
+    >>> location_id("https://harbor.example.com/api/v2.0/replication/policies/7")
+    7
+    """
+    if not isinstance(location, str):
+        raise ValueError(f"a Location must be a str, got {location!r}")
+    path = httpx.URL(location.strip()).path.rstrip("/")
+    last = path.rpartition("/")[2]
+    if not (last.isascii() and last.isdigit()) or int(last) < 1:
+        raise ValueError(f"no resource id at the end of Location {location!r}")
+    return int(last)
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """One request and how to read its answer.
+
+    ``operation`` is the public method's name, for error messages. ``replayable`` tells
+    whether sending the request twice is harmless (GET, PUT, DELETE), which decides
+    retries: a POST that may have reached the server is never sent again.
+    """
+
+    operation: str
+    request: dict[str, Any]
+    parse: Callable[[httpx.Response], T]
+    replayable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PagedCall(Generic[T]):
+    """A list operation: the request for any page and how to read one page's items."""
+
+    operation: str
+    request_for_page: Callable[[int], dict[str, Any]]
+    parse_item: Callable[[Any], T]
+    first_page: int
+    page_size: int
+    limit: int | None
+
+    def page(self, number: int) -> Call[Page[T]]:
+        return Call(
+            self.operation,
+            self.request_for_page(number),
+            lambda response: _parse_page(response, self.parse_item),
+            replayable=True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int | None
+
+
+class PageWalk(Generic[T]):
+    """Decides, from a listing's own parameters and each answer, whether to go on.
+
+    Each next request is built from the call's parameters (page + 1), never from the
+    ``Link`` header, whose query Harbor has percent-decoded (SEMANTICS 23).
+    """
+
+    __slots__ = ("call", "done", "next_page", "wanted")
+
+    def __init__(self, call: PagedCall[T]) -> None:
+        self.call = call
+        self.next_page = call.first_page
+        self.wanted = call.limit
+        self.done = False
+
+    def take(self, page: Page[T]) -> list[T]:
+        """Record the answer for ``next_page``; return the items to hand out."""
+        items = page.items
+        page_size = self.call.page_size
+        short = len(items) < page_size
+        if self.wanted is not None:
+            items = items[: self.wanted]
+            self.wanted -= len(items)
+        seen_through = self.next_page * page_size
+        self.next_page += 1
+        self.done = (
+            short or self.wanted == 0 or (page.total is not None and seen_through >= page.total)
+        )
+        return items
+
+
+def _model_parser(model: type[M]) -> Callable[[httpx.Response], M]:
+    def parse(response: httpx.Response) -> M:
+        return _parse_item(_json(response), model)
+
+    return parse
+
+
+def _item_parser(model: type[M]) -> Callable[[Any], M]:
+    def parse(data: Any) -> M:
+        return _parse_item(data, model)
+
+    return parse
+
+
+def _parse_item(data: Any, model: type[M]) -> M:
+    if not isinstance(data, dict):
+        raise _MalformedResponse(f"expected a JSON object for {model.__name__}")
+    _drop_zero_times(data)
+    try:
+        return model.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
+
+
+def _drop_zero_times(node: dict[str, Any]) -> None:
+    """Replace Go's zero time with None, in place, at any depth."""
+    for key, value in node.items():
+        if type(value) is str:
+            if value.startswith(_ZERO_TIME_PREFIX):
+                node[key] = None
+        elif type(value) is dict:
+            _drop_zero_times(value)
+        elif type(value) is list:
+            for item in value:
+                if type(item) is dict:
+                    _drop_zero_times(item)
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _MalformedResponse(f"the body is not JSON: {exc}") from exc
+
+
+def _parse_page(response: httpx.Response, parse_item: Callable[[Any], T]) -> Page[T]:
+    data = _json(response)
+    if not isinstance(data, list):
+        raise _MalformedResponse("expected a JSON array")
+    total_header = response.headers.get("x-total-count")
+    total: int | None = None
+    if total_header is not None:
+        try:
+            total = int(total_header)
+        except ValueError:
+            raise _MalformedResponse(f"X-Total-Count is not a number: {total_header!r}") from None
+    return Page([parse_item(item) for item in data], total)
+
+
+def _parse_location(response: httpx.Response) -> str:
+    location: str | None = response.headers.get("location")
+    if not location:
+        raise _MalformedResponse("201 Created without a Location header")
+    try:
+        location_id(location)
+    except ValueError as exc:
+        raise _MalformedResponse(str(exc)) from None
+    return location
+
+
+def _parse_nothing(response: httpx.Response) -> None:
+    return None
+
+
+def _parse_text(response: httpx.Response) -> str:
+    text: str = response.text
+    return text
+
+
+def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
+    """The exception for a non-2xx answer, with Harbor's codes when the body has them."""
+    text = response.text
+    details: list[ErrorDetail] = []
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        for entry in body["errors"]:
+            if isinstance(entry, dict):
+                details.append(
+                    ErrorDetail(str(entry.get("code", "")), str(entry.get("message", "")))
+                )
+    request = response.request
+    return error_class_for(response.status_code)(
+        operation=operation,
+        method=request.method,
+        path=request.url.raw_path.decode("ascii", "replace"),
+        status_code=response.status_code,
+        errors=details,
+        request_id=response.headers.get("x-request-id"),
+        text=text,
+    )
+
+
+def finish(call: Call[T], response: httpx.Response) -> T:
+    """Turn ``response`` into the call's result, or raise the matching HarborError."""
+    if not 200 <= response.status_code < 300:
+        raise api_error(call.operation, response)
+    try:
+        return call.parse(response)
+    except _MalformedResponse as exc:
+        request = response.request
+        raise HarborResponseError(
+            str(exc),
+            method=request.method,
+            path=request.url.path,
+            status_code=response.status_code,
+        ) from exc.__cause__
+
+
+# --- the operations ---------------------------------------------------------------------
+
+
+def get_replication(execution_id: int) -> Call[ReplicationExecution]:
+    request = api.get_replication_execution._get_kwargs(check_id("execution_id", execution_id))
+    return Call("get_replication", request, _model_parser(ReplicationExecution), True)
+
+
+def start_replication(policy_id: int) -> Call[str]:
+    body = StartReplicationExecution(policy_id=check_id("policy_id", policy_id))
+    request = api.start_replication._get_kwargs(body=body)
+    return Call("start_replication", request, _parse_location, False)
+
+
+def stop_replication(execution_id: int) -> Call[None]:
+    request = api.stop_replication._get_kwargs(check_id("execution_id", execution_id))
+    return Call("stop_replication", request, _parse_nothing, True)
+
+
+def get_replications(
+    sort: str | None,
+    policy_id: int | None,
+    status: str | None,
+    trigger: str | None,
+    page: int,
+    page_size: int,
+    limit: int | None,
+) -> PagedCall[ReplicationExecution]:
+    page, page_size = check_page(page, page_size)
+    filters: dict[str, Any] = {
+        "sort": _optional_text("sort", sort),
+        "policy_id": UNSET if policy_id is None else check_id("policy_id", policy_id),
+        "status": _optional_text("status", status),
+        "trigger": _optional_text("trigger", trigger),
+        "page_size": page_size,
+    }
+    return PagedCall(
+        "get_replications",
+        lambda number: api.list_replication_executions._get_kwargs(page=number, **filters),
+        _item_parser(ReplicationExecution),
+        page,
+        page_size,
+        check_limit(limit),
+    )
+
+
+def get_replication_tasks(
+    execution_id: int,
+    status: str | None,
+    resource_type: str | None,
+    sort: str | None,
+    page: int,
+    page_size: int,
+    limit: int | None,
+) -> PagedCall[ReplicationTask]:
+    execution_id = check_id("execution_id", execution_id)
+    page, page_size = check_page(page, page_size)
+    filters: dict[str, Any] = {
+        "status": _optional_text("status", status),
+        "resource_type": _optional_text("resource_type", resource_type),
+        "sort": _optional_text("sort", sort),
+        "page_size": page_size,
+    }
+    return PagedCall(
+        "get_replication_tasks",
+        lambda number: api.list_replication_tasks._get_kwargs(execution_id, page=number, **filters),
+        _item_parser(ReplicationTask),
+        page,
+        page_size,
+        check_limit(limit),
+    )
+
+
+def get_replication_task_log(execution_id: int, task_id: int) -> Call[str]:
+    request = api.get_replication_log._get_kwargs(
+        check_id("execution_id", execution_id), check_id("task_id", task_id)
+    )
+    return Call("get_replication_task_log", request, _parse_text, True)
+
+
+def get_replication_policy(policy_id: int) -> Call[ReplicationPolicy]:
+    request = api.get_replication_policy._get_kwargs(check_id("policy_id", policy_id))
+    return Call("get_replication_policy", request, _model_parser(ReplicationPolicy), True)
+
+
+def policy_body(policy: PolicyInput) -> ReplicationPolicy:
+    """The policy to send, with ``replicate_deletion`` mirrored into ``deletion``.
+
+    Harbor reads only the deprecated ``deletion`` on create and update (SEMANTICS 11).
+    """
+    given = _model_input(ReplicationPolicy, policy, "replication policy")
+    # A copy, so the caller's object is left as it was.
+    model = ReplicationPolicy.from_dict(given.to_dict())
+    if not isinstance(model.replicate_deletion, Unset):
+        model.deletion = model.replicate_deletion
+    elif not isinstance(model.deletion, Unset):
+        model.replicate_deletion = model.deletion
+    return model
+
+
+def create_replication_policy(policy: PolicyInput) -> Call[str]:
+    request = api.create_replication_policy._get_kwargs(body=policy_body(policy))
+    return Call("create_replication_policy", request, _parse_location, False)
+
+
+def update_replication_policy(policy_id: int, policy: PolicyInput) -> Call[None]:
+    request = api.update_replication_policy._get_kwargs(
+        check_id("policy_id", policy_id), body=policy_body(policy)
+    )
+    return Call("update_replication_policy", request, _parse_nothing, True)
+
+
+def delete_replication_policy(policy_id: int) -> Call[None]:
+    request = api.delete_replication_policy._get_kwargs(check_id("policy_id", policy_id))
+    return Call("delete_replication_policy", request, _parse_nothing, True)
+
+
+def _encoded_query(query: Query | None) -> str | Unset:
+    if query is None:
+        return UNSET
+    if not isinstance(query, str | Mapping):
+        raise ValueError(f"query must be a str, a mapping or None, got {query!r}")
+    return encode_query(query)
+
+
+def _listing(
+    operation: str,
+    endpoint: Callable[..., dict[str, Any]],
+    model: type[M],
+    query: Query | None,
+    sort: str | None,
+    page: int,
+    page_size: int,
+    name: str | None,
+    limit: int | None,
+) -> PagedCall[M]:
+    page, page_size = check_page(page, page_size)
+    filters: dict[str, Any] = {
+        "q": _encoded_query(query),
+        "sort": _optional_text("sort", sort),
+        "name": _optional_text("name", name),
+        "page_size": page_size,
+    }
+    return PagedCall(
+        operation,
+        lambda number: endpoint(page=number, **filters),
+        _item_parser(model),
+        page,
+        page_size,
+        check_limit(limit),
+    )
+
+
+def get_replication_policies(
+    query: Query | None,
+    sort: str | None,
+    page: int,
+    page_size: int,
+    name: str | None,
+    limit: int | None,
+) -> PagedCall[ReplicationPolicy]:
+    return _listing(
+        "get_replication_policies",
+        api.list_replication_policies._get_kwargs,
+        ReplicationPolicy,
+        query,
+        sort,
+        page,
+        page_size,
+        name,
+        limit,
+    )
+
+
+def get_registries(
+    query: Query | None,
+    sort: str | None,
+    page: int,
+    page_size: int,
+    name: str | None,
+    limit: int | None,
+) -> PagedCall[Registry]:
+    return _listing(
+        "get_registries",
+        api.list_registries._get_kwargs,
+        Registry,
+        query,
+        sort,
+        page,
+        page_size,
+        name,
+        limit,
+    )
+
+
+def get_registry(registry_id: int) -> Call[Registry]:
+    request = api.get_registry._get_kwargs(check_id("registry_id", registry_id))
+    return Call("get_registry", request, _model_parser(Registry), True)
+
+
+def _model_input(model: type[Any], value: Any, what: str) -> Any:
+    if isinstance(value, model):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return model.from_dict(dict(value))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a valid {what}: {exc}") from exc
+    raise ValueError(f"{what} must be a {model.__name__} or a mapping, got {value!r}")
+
+
+def create_registry(registry: RegistryInput) -> Call[str]:
+    body = _model_input(Registry, registry, "registry")
+    request = api.create_registry._get_kwargs(body=body)
+    return Call("create_registry", request, _parse_location, False)
+
+
+def update_registry(registry_id: int, registry: RegistryUpdateInput) -> Call[None]:
+    body = _model_input(RegistryUpdate, registry, "registry update")
+    request = api.update_registry._get_kwargs(check_id("registry_id", registry_id), body=body)
+    return Call("update_registry", request, _parse_nothing, True)
+
+
+def delete_registry(registry_id: int) -> Call[None]:
+    request = api.delete_registry._get_kwargs(check_id("registry_id", registry_id))
+    return Call("delete_registry", request, _parse_nothing, True)

@@ -1,0 +1,41 @@
+"""The generated endpoint modules whose request builders the core uses."""
+
+from harbor_replication_api.api.registry import (
+    create_registry,
+    delete_registry,
+    get_registry,
+    list_registries,
+    update_registry,
+)
+from harbor_replication_api.api.replication import (
+    create_replication_policy,
+    delete_replication_policy,
+    get_replication_execution,
+    get_replication_log,
+    get_replication_policy,
+    list_replication_executions,
+    list_replication_policies,
+    list_replication_tasks,
+    start_replication,
+    stop_replication,
+    update_replication_policy,
+)
+
+__all__ = [
+    "create_registry",
+    "create_replication_policy",
+    "delete_registry",
+    "delete_replication_policy",
+    "get_registry",
+    "get_replication_execution",
+    "get_replication_log",
+    "get_replication_policy",
+    "list_registries",
+    "list_replication_executions",
+    "list_replication_policies",
+    "list_replication_tasks",
+    "start_replication",
+    "stop_replication",
+    "update_registry",
+    "update_replication_policy",
+]

@@ -1,0 +1,176 @@
+"""The exceptions the clients raise: one base, one subclass per failure family."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BadRequestError",
+    "ConflictError",
+    "ForbiddenError",
+    "HarborAPIError",
+    "HarborConnectionError",
+    "HarborError",
+    "HarborResponseError",
+    "HarborTimeoutError",
+    "NotFoundError",
+    "PreconditionFailedError",
+    "QueryError",
+    "ServerError",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+    "WaitTimeoutError",
+]
+
+
+class HarborError(Exception):
+    """Base class of everything the clients raise, except argument errors before any I/O."""
+
+
+class QueryError(HarborError, ValueError):
+    """A query Harbor's ``q`` grammar cannot express; raised before any request is sent."""
+
+
+class HarborConnectionError(HarborError):
+    """The request did not get an HTTP answer (connection, TLS or protocol failure).
+
+    The httpx exception is kept as ``__cause__``.
+    """
+
+
+class HarborTimeoutError(HarborConnectionError):
+    """Connecting, sending or reading took longer than the client's timeout."""
+
+
+class WaitTimeoutError(HarborError):
+    """``wait_for_replication`` gave up before the execution reached a final status."""
+
+    def __init__(self, execution_id: int, timeout: float, last_status: str | None) -> None:
+        self.execution_id = execution_id
+        self.timeout = timeout
+        self.last_status = last_status
+        super().__init__(
+            f"execution {execution_id} did not finish within {timeout:g}s "
+            f"(last status: {last_status or 'pending'})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """One entry of Harbor's ``{"errors": [{"code": ..., "message": ...}]}`` body."""
+
+    code: str
+    message: str
+
+
+class HarborResponseError(HarborError):
+    """A successful status whose body or headers are not what Harbor sends."""
+
+    def __init__(self, message: str, *, method: str, path: str, status_code: int) -> None:
+        self.method = method
+        self.path = path
+        self.status_code = status_code
+        super().__init__(f"{method} {path}: {message} (HTTP {status_code})")
+
+
+class HarborAPIError(HarborError):
+    """Harbor (or a proxy in front of it) answered with a non-2xx status."""
+
+    def __init__(
+        self,
+        *,
+        operation: str,
+        method: str,
+        path: str,
+        status_code: int,
+        errors: Sequence[ErrorDetail],
+        request_id: str | None,
+        text: str,
+    ) -> None:
+        self.operation = operation
+        self.method = method
+        self.path = path
+        self.status_code = status_code
+        self.errors = tuple(errors)
+        self.request_id = request_id
+        self.text = text
+        super().__init__(self._describe())
+
+    @property
+    def code(self) -> str | None:
+        """The first Harbor error code, e.g. ``NOT_FOUND``; None for a non-Harbor body."""
+        return self.errors[0].code if self.errors else None
+
+    @property
+    def message(self) -> str | None:
+        """The first Harbor error message; None for a non-Harbor body."""
+        return self.errors[0].message if self.errors else None
+
+    def _describe(self) -> str:
+        if self.errors:
+            detail = "; ".join(f"{e.code}: {e.message}" for e in self.errors)
+        else:
+            snippet = " ".join(self.text.split())[:120]
+            detail = f"non-Harbor body: {snippet!r}" if snippet else "empty body"
+        request = f" [request id {self.request_id}]" if self.request_id else ""
+        return (
+            f"{self.operation}: {self.method} {self.path} -> HTTP {self.status_code}: "
+            f"{detail}{request}"
+        )
+
+
+class BadRequestError(HarborAPIError):
+    """HTTP 400: Harbor rejected the request's content."""
+
+
+class UnauthorizedError(HarborAPIError):
+    """HTTP 401: no or wrong credentials."""
+
+
+class ForbiddenError(HarborAPIError):
+    """HTTP 403: the account lacks the permission (or a CSRF check failed)."""
+
+
+class NotFoundError(HarborAPIError):
+    """HTTP 404: no such policy, execution, task or registry."""
+
+
+class ConflictError(HarborAPIError):
+    """HTTP 409: the name is already taken."""
+
+
+class PreconditionFailedError(HarborAPIError):
+    """HTTP 412: e.g. deleting a policy with a running execution, starting a disabled one."""
+
+
+class UnprocessableEntityError(HarborAPIError):
+    """HTTP 422: a parameter failed Harbor's own checks (e.g. ``page_size`` over 100)."""
+
+
+class TooManyRequestsError(HarborAPIError):
+    """HTTP 429: rate limited."""
+
+
+class ServerError(HarborAPIError):
+    """HTTP 5xx, from Harbor or from the proxy in front of it."""
+
+
+_BY_STATUS: dict[int, type[HarborAPIError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    422: UnprocessableEntityError,
+    429: TooManyRequestsError,
+}
+
+
+def error_class_for(status_code: int) -> type[HarborAPIError]:
+    """The most specific :class:`HarborAPIError` subclass for ``status_code``."""
+    if status_code >= 500:
+        return ServerError
+    return _BY_STATUS.get(status_code, HarborAPIError)

@@ -1,0 +1,107 @@
+"""Client settings: where Harbor is, who we are, how to talk to it. Pure, no I/O."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import os
+import ssl
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+from typing import Any, TypeAlias
+
+import httpx
+
+API_PREFIX = "/api/v2.0"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)
+
+VerifyTypes: TypeAlias = bool | str | ssl.SSLContext
+TimeoutTypes: TypeAlias = float | httpx.Timeout | None
+
+
+class CleartextCredentialsWarning(UserWarning):
+    """Credentials are about to travel unencrypted to a host that is not this machine."""
+
+
+class DiscardingCookieJar(CookieJar):
+    """A jar that never keeps a cookie.
+
+    Harbor sets a ``sid`` cookie on every answer; sent back on a write, it makes Harbor
+    demand a CSRF token and answer 403 (SEMANTICS 3). API clients must not keep it.
+    """
+
+    def set_cookie(self, cookie: Any) -> None:
+        return None
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The resolved constructor arguments of a client."""
+
+    api_url: str
+    username: str | None
+    headers: Mapping[str, str]
+
+    def httpx_options(self, verify: VerifyTypes, timeout: TimeoutTypes) -> dict[str, Any]:
+        """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``."""
+        return {
+            "base_url": self.api_url,
+            "headers": dict(self.headers),
+            "verify": verify,
+            "timeout": timeout,
+            "cookies": DiscardingCookieJar(),
+            "follow_redirects": False,
+        }
+
+
+def api_url(url: str) -> str:
+    """``url`` with ``/api/v2.0`` once at the end, whether or not the user typed it."""
+    text = url.strip().rstrip("/")
+    parsed = httpx.URL(text)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"the Harbor URL must be http:// or https:// with a host, got {url!r}")
+    if parsed.query or parsed.fragment:
+        raise ValueError(f"the Harbor URL must not have a query or fragment, got {url!r}")
+    if text.endswith(API_PREFIX):
+        return text
+    return text + API_PREFIX
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve(url: str | None, username: str | None, secret: str | None) -> Settings:
+    """Settings from the arguments, falling back on HARBOR_URL / _USERNAME / _SECRET."""
+    url = url if url is not None else os.environ.get("HARBOR_URL")
+    if not url:
+        raise ValueError("no Harbor URL: pass url= or set HARBOR_URL")
+    username = username if username is not None else os.environ.get("HARBOR_USERNAME")
+    secret = secret if secret is not None else os.environ.get("HARBOR_SECRET")
+    base = api_url(url)
+    headers = {"Accept": "application/json"}
+    if username:
+        if secret is None:
+            raise ValueError(
+                f"a secret is needed for user {username!r}: pass secret= or set HARBOR_SECRET"
+            )
+        token = base64.b64encode(f"{username}:{secret}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+        parsed = httpx.URL(base)
+        if parsed.scheme == "http" and not _is_loopback(parsed.host):
+            warnings.warn(
+                f"sending Harbor credentials for {username!r} over plain http to {parsed.host}",
+                CleartextCredentialsWarning,
+                stacklevel=3,
+            )
+    return Settings(base, username or None, headers)

@@ -1,0 +1,35 @@
+"""The data models of the replication and registry API.
+
+They are the attrs classes generated from Harbor's API description (package
+``harbor_replication_api``). Fields Harbor did not send are ``UNSET``; a time Harbor has
+not set yet (its zero time) is ``None``.
+"""
+
+from harbor_replication_api.models import (
+    Registry,
+    RegistryCredential,
+    RegistryInfo,
+    RegistryUpdate,
+    ReplicationExecution,
+    ReplicationFilter,
+    ReplicationPolicy,
+    ReplicationTask,
+    ReplicationTrigger,
+    ReplicationTriggerSettings,
+)
+from harbor_replication_api.types import UNSET, Unset
+
+__all__ = [
+    "UNSET",
+    "Registry",
+    "RegistryCredential",
+    "RegistryInfo",
+    "RegistryUpdate",
+    "ReplicationExecution",
+    "ReplicationFilter",
+    "ReplicationPolicy",
+    "ReplicationTask",
+    "ReplicationTrigger",
+    "ReplicationTriggerSettings",
+    "Unset",
+]
