@@ -11,7 +11,7 @@ HARBOR_SPEC ?= https://raw.githubusercontent.com/goharbor/harbor/v2.15.2/api/v2.
 help:
 	@echo "make demo      run a replication against the embedded simulator (the main job)"
 	@echo "make test      lint, type-check and run the test suite"
-	@echo "make generate  rebuild openapi/harbor-replication.yaml and generated/ (HARBOR_SPEC=path-or-url)"
+	@echo "make generate  rebuild openapi/harbor-replication.yaml, generated/ and the sync client (HARBOR_SPEC=path-or-url)"
 	@echo "make bench     benchmarks against raw httpx and the reference clients"
 
 $(STAMP): pyproject.toml
@@ -43,6 +43,7 @@ $(NODE_STAMP): openapi/package.json openapi/package-lock.json
 
 generate: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m openapi.generate --spec "$(HARBOR_SPEC)"
+	$(BIN)/python -m openapi.unasync
 
 demo: $(STAMP)
 	$(BIN)/python -m harbor_replication.demo
