@@ -1,0 +1,190 @@
+"""Request parameters and bodies, checked the way Harbor's go-swagger layer checks them.
+
+A query or path parameter of the wrong type is 422; a body that does not decode into the
+Go model (bad JSON, wrong JSON type, number out of range) is 400, like ``encoding/json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import HarborError
+
+_INT_RANGES = {
+    "int8": (-(2**7), 2**7 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+
+Schema = Mapping[str, Any]
+
+_STRING: Schema = {"type": "string"}
+_BOOL: Schema = {"type": "boolean"}
+_INT64: Schema = {"type": "int64"}
+_CREDENTIAL: Schema = {
+    "type": "object",
+    "name": "RegistryCredential",
+    "properties": {"type": _STRING, "access_key": _STRING, "access_secret": _STRING},
+}
+REGISTRY: Schema = {
+    "type": "object",
+    "name": "Registry",
+    "properties": {
+        "id": _INT64,
+        "url": _STRING,
+        "name": _STRING,
+        "credential": _CREDENTIAL,
+        "type": _STRING,
+        "insecure": _BOOL,
+        "ca_certificate": _STRING,
+        "description": _STRING,
+        "status": _STRING,
+        "creation_time": _STRING,
+        "update_time": _STRING,
+    },
+}
+POLICY: Schema = {
+    "type": "object",
+    "name": "ReplicationPolicy",
+    "properties": {
+        "id": _INT64,
+        "name": _STRING,
+        "description": _STRING,
+        "src_registry": REGISTRY,
+        "dest_registry": REGISTRY,
+        "dest_namespace": _STRING,
+        "dest_namespace_replace_count": {"type": "int8"},
+        "trigger": {
+            "type": "object",
+            "name": "ReplicationTrigger",
+            "properties": {
+                "type": _STRING,
+                "trigger_settings": {
+                    "type": "object",
+                    "name": "ReplicationTriggerSettings",
+                    "properties": {"cron": _STRING},
+                },
+            },
+        },
+        "filters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "name": "ReplicationFilter",
+                "properties": {"type": _STRING, "value": {"type": "any"}, "decoration": _STRING},
+            },
+        },
+        "replicate_deletion": _BOOL,
+        "deletion": _BOOL,
+        "override": _BOOL,
+        "enabled": _BOOL,
+        "creation_time": _STRING,
+        "update_time": _STRING,
+        "speed": {"type": "int32"},
+        "copy_by_chunk": _BOOL,
+        "single_active_replication": _BOOL,
+    },
+}
+REGISTRY_UPDATE: Schema = {
+    "type": "object",
+    "name": "RegistryUpdate",
+    "properties": {
+        key: _BOOL if key == "insecure" else _STRING
+        for key in (
+            "name",
+            "description",
+            "url",
+            "credential_type",
+            "access_key",
+            "access_secret",
+            "insecure",
+            "ca_certificate",
+        )
+    },
+}
+REGISTRY_PING: Schema = {
+    "type": "object",
+    "name": "RegistryPing",
+    "properties": {**REGISTRY_UPDATE["properties"], "id": _INT64, "type": _STRING},
+}
+START_EXECUTION: Schema = {
+    "type": "object",
+    "name": "StartReplicationExecution",
+    "properties": {"policy_id": _INT64},
+}
+
+
+def parse_int(raw: str, name: str, where: str) -> int:
+    """An int64 path or query parameter; anything else is Harbor's 422."""
+    if re.fullmatch(r"[+-]?\d+", raw):
+        number = int(raw)
+        low, high = _INT_RANGES["int64"]
+        if low <= number <= high:
+            return number
+    raise HarborError(422, f'{name} in {where} must be of type int64: "{raw}"')
+
+
+def parse_body(raw: bytes, name: str, schema: Schema) -> dict[str, Any]:
+    """Decode a required JSON body and check it against the Go model's field types."""
+    if not raw.strip():
+        raise HarborError(422, f"{name} in body is required")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HarborError(400, f'parsing {name} body from "" failed, because {exc}') from exc
+    if data is None:
+        raise HarborError(422, f"{name} in body is required")
+    problem = _type_problem(data, schema, schema.get("name", name))
+    if problem:
+        raise HarborError(400, f'parsing {name} body from "" failed, because {problem}')
+    assert isinstance(data, dict)
+    return data
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _type_problem(value: object, schema: Schema, where: str) -> str | None:
+    """Why ``encoding/json`` would refuse ``value`` for this model field, or None."""
+    kind = schema["type"]
+    if value is None or kind == "any":
+        return None
+    expected = {"string": "string", "boolean": "bool", "object": "object", "array": "array"}
+    go_type = {"string": "string", "boolean": "bool", "object": "object", "array": "slice"}
+    if kind in _INT_RANGES:
+        low, high = _INT_RANGES[kind]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            shown = _json_kind(value) if not isinstance(value, int | float) else f"number {value}"
+            return f"json: cannot unmarshal {shown} into Go struct field {where} of type {kind}"
+        return None
+    if _json_kind(value) != expected[kind]:
+        return (
+            f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
+            f"of type {go_type[kind]}"
+        )
+    if kind == "object":
+        assert isinstance(value, dict)
+        for key, field_schema in schema["properties"].items():
+            if key in value:
+                problem = _type_problem(value[key], field_schema, f"{schema['name']}.{key}")
+                if problem:
+                    return problem
+    if kind == "array":
+        assert isinstance(value, list)
+        for item in value:
+            problem = _type_problem(item, schema["items"], where)
+            if problem:
+                return problem
+    return None

@@ -1,0 +1,42 @@
+"""Configuration of the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.middleware import Middleware
+
+# Harbor keeps the latest 50 replication executions per policy
+# (task.SetExecutionSweeperCount(job.Replication, 50) in its replication controller).
+HARBOR_EXECUTIONS_RETAINED_PER_POLICY = 50
+
+
+@dataclass
+class SimulatorConfig:
+    """How the simulated Harbor behaves.
+
+    ``users`` are valid accounts WITHOUT system permission (403 on replication endpoints);
+    ``robots`` are robot accounts WITH system permission, like an administrator.
+    ``middleware`` wraps the application outermost, the seam for fault injection.
+    """
+
+    admin_username: str = "admin"
+    admin_password: str = "Harbor12345"
+    users: dict[str, str] = field(default_factory=lambda: {"developer": "Developer12345"})
+    robots: dict[str, str] = field(default_factory=lambda: {"robot$replicator": "Replicator12345"})
+    task_duration: float = 0.5
+    task_concurrency: int = 4
+    executions_retained_per_policy: int = HARBOR_EXECUTIONS_RETAINED_PER_POLICY
+    seed: Path | None = None
+    harbor_version: str = "v2.15.2"
+    middleware: Sequence[Middleware] = ()
+
+    def __post_init__(self) -> None:
+        if self.task_duration < 0:
+            raise ValueError("task_duration must not be negative")
+        if self.task_concurrency < 1:
+            raise ValueError("task_concurrency must be at least 1")
+        if self.seed is not None:
+            self.seed = Path(self.seed)

@@ -1,0 +1,165 @@
+"""Running the simulator: in a background thread for tests, or in the foreground for the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+import uvicorn
+
+from ._app import API_PREFIX, create_app
+from ._config import HARBOR_EXECUTIONS_RETAINED_PER_POLICY, SimulatorConfig
+from ._state import SimulatorState
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that tells a waiting thread when it is ready."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class HarborSimulator:
+    """A simulated Harbor on a loopback port, served from a background thread.
+
+    >>> with HarborSimulator(SimulatorConfig(task_duration=0.05)) as harbor:
+    ...     harbor.url, harbor.api_url, harbor.state
+    """
+
+    def __init__(
+        self, config: SimulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self.config = config or SimulatorConfig()
+        self.state = SimulatorState(self.config)
+        self.app = create_app(self.config, self.state)
+        self._host = host
+        self._port = port
+        self._socket: socket.socket | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``, what a user types (no ``/api/v2.0``)."""
+        if self._socket is None:
+            raise RuntimeError("the simulator is not running")
+        return _base_url(self._socket)
+
+    @property
+    def api_url(self) -> str:
+        return self.url + API_PREFIX
+
+    def start(self) -> None:
+        self._socket = _listen(self._host, self._port)
+        self._server = _Server(
+            uvicorn.Config(self.app, lifespan="off", log_level="warning", access_log=False)
+        )
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name="harbor-simulator",
+            daemon=True,
+        )
+        self._thread.start()
+        while not self._server.ready.wait(timeout=0.5):
+            if not self._thread.is_alive():
+                raise RuntimeError("the simulator failed to start")
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = None
+
+    def __enter__(self) -> HarborSimulator:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The simulator's command-line options (shared by ``harbor-replication simulate``)."""
+    defaults = SimulatorConfig()
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--task-duration",
+        type=float,
+        default=defaults.task_duration,
+        metavar="SECONDS",
+        help="how long each replication task runs (default %(default)s)",
+    )
+    parser.add_argument(
+        "--task-concurrency",
+        type=int,
+        default=defaults.task_concurrency,
+        help="tasks of one execution that run at once (default %(default)s)",
+    )
+    parser.add_argument(
+        "--executions-retained",
+        type=int,
+        default=HARBOR_EXECUTIONS_RETAINED_PER_POLICY,
+        help="executions kept per policy, as Harbor's sweeper (default %(default)s)",
+    )
+    parser.add_argument("--seed", type=Path, default=None, help="JSON or YAML seed file")
+    parser.add_argument("--admin-username", default=defaults.admin_username)
+    parser.add_argument("--admin-password", default=defaults.admin_password)
+
+
+def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    return SimulatorConfig(
+        admin_username=args.admin_username,
+        admin_password=args.admin_password,
+        task_duration=args.task_duration,
+        task_concurrency=args.task_concurrency,
+        executions_retained_per_policy=args.executions_retained,
+        seed=args.seed,
+    )
+
+
+def serve(
+    config: SimulatorConfig, host: str = "127.0.0.1", port: int = 0, out: TextIO | None = None
+) -> None:
+    """Serve in the foreground until SIGINT or SIGTERM; announce the URL on one line first."""
+    sock = _listen(host, port)
+    print(f"Harbor simulator listening on {_base_url(sock)}", file=out or sys.stdout, flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), lifespan="off", log_level="warning", access_log=False)
+    )
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,1176 @@
+"""The simulated Harbor's in-memory state: registries, their content, policies, executions.
+
+Time-based progress is computed lazily from the clock: an execution's tasks get planned start
+and end times when it starts (``task_concurrency`` at a time, ``task_duration`` each), and
+every access first settles what has happened since (copies done, executions finished).
+One re-entrant lock guards everything, so the state is safe under concurrent requests and
+for tests that inspect it from another thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._config import SimulatorConfig
+from ._errors import HarborError
+from ._filters import Artifact, apply_filters, destination_repository
+from ._query import Columns, Condition, Record, Sort, select
+from ._times import ZERO_TIME, format_log_time, format_time
+
+LOCAL_REGISTRY_ID = 0
+MASKED_SECRET = "*****"
+SKIPPED_MESSAGE = "Execution skipped: active replication still in progress."
+
+ADAPTERS: dict[str, dict[str, Any]] = {
+    "harbor": {},
+    "docker-hub": {
+        "endpoint_pattern": {
+            "endpoint_type": "EndpointPatternTypeFix",
+            "endpoints": [{"key": "hub.docker.com", "value": "https://hub.docker.com"}],
+        }
+    },
+    "docker-registry": {},
+    "aws-ecr": {
+        "endpoint_pattern": {
+            "endpoint_type": "EndpointPatternTypeList",
+            "endpoints": [
+                {"key": "us-east-1", "value": "https://api.ecr.us-east-1.amazonaws.com"},
+                {"key": "eu-west-1", "value": "https://api.ecr.eu-west-1.amazonaws.com"},
+            ],
+        },
+        "credential_pattern": {
+            "access_key_type": "AccessKeyTypeStandard",
+            "access_secret_type": "AccessSecretTypeStandard",
+        },
+    },
+    "azure-acr": {},
+    "google-gcr": {
+        "endpoint_pattern": {
+            "endpoint_type": "EndpointPatternTypeList",
+            "endpoints": [
+                {"key": "gcr.io", "value": "https://gcr.io"},
+                {"key": "us.gcr.io", "value": "https://us.gcr.io"},
+            ],
+        },
+        "credential_pattern": {
+            "access_key_type": "AccessKeyTypeFix",
+            "access_key_data": "_json_key",
+            "access_secret_type": "AccessSecretTypeFile",
+        },
+    },
+    "github-ghcr": {
+        "endpoint_pattern": {
+            "endpoint_type": "EndpointPatternTypeFix",
+            "endpoints": [{"key": "ghcr.io", "value": "https://ghcr.io"}],
+        }
+    },
+    "gitlab": {},
+    "quay": {},
+    "jfrog-artifactory": {},
+}
+
+# Execution and task statuses as Harbor stores them, and how its API shows them.
+_SHOWN_EXECUTION_STATUS = {
+    "Pending": "",
+    "Running": "InProgress",
+    "Success": "Succeed",
+    "Error": "Failed",
+    "Stopped": "Stopped",
+}
+_STORED_EXECUTION_STATUS = {
+    "InProgress": "Running",
+    "Succeed": "Success",
+    "Failed": "Error",
+    "Stopped": "Stopped",
+}
+_SHOWN_TASK_STATUS = {"Running": "InProgress", "Success": "Succeed", "Error": "Failed"}
+_STORED_TASK_STATUSES = {
+    "InProgress": ("Scheduled", "Running"),
+    "Succeed": ("Success",),
+    "Failed": ("Error",),
+}
+_SHOWN_TRIGGER = {"MANUAL": "manual", "SCHEDULE": "scheduled", "EVENT": "event_based"}
+_STORED_TRIGGER = {shown: stored for stored, shown in _SHOWN_TRIGGER.items()}
+
+REGISTRY_COLUMNS = Columns(
+    {
+        **Columns.of(
+            id="int",
+            url="str",
+            name="str",
+            credential_type="str",
+            access_key="str",
+            type="str",
+            insecure="bool",
+            description="str",
+            creation_time="time",
+            update_time="time",
+        ).aliases,
+        "health": ("status", "str"),
+        "Status": ("status", "str"),
+    }
+)
+POLICY_COLUMNS = Columns(
+    {
+        **Columns.of(
+            id="int",
+            name="str",
+            description="str",
+            creator="str",
+            src_registry_id="int",
+            dest_registry_id="int",
+            dest_namespace="str",
+            dest_namespace_replace_count="int",
+            override="bool",
+            enabled="bool",
+            trigger="str",
+            filters="str",
+            creation_time="time",
+            update_time="time",
+            copy_by_chunk="bool",
+            single_active_replication="bool",
+        ).aliases,
+        "deletion": ("replicate_deletion", "bool"),
+        "ReplicateDeletion": ("replicate_deletion", "bool"),
+        "speed_kb": ("speed", "int"),
+        "Speed": ("speed", "int"),
+    }
+)
+# Executions and tasks take no q; these are their sortable columns. Times sort as their
+# RFC 3339 strings, which order like the times themselves.
+EXECUTION_COLUMNS = Columns(
+    {
+        **Columns.of(
+            id="int", status="str", trigger="str", start_time="str", end_time="str"
+        ).aliases,
+        "vendor_id": ("policy_id", "int"),
+        "VendorID": ("policy_id", "int"),
+        "status_message": ("status_text", "str"),
+        "StatusMessage": ("status_text", "str"),
+    }
+)
+TASK_COLUMNS = Columns.of(
+    id="int", execution_id="int", job_id="str", status="str", start_time="str", end_time="str"
+)
+_NEWEST_FIRST = (Sort("creation_time", True),)
+_EXECUTIONS_DEFAULT = (Sort("start_time", True),)
+_TASKS_DEFAULT = (Sort("start_time", True), Sort("id", True))
+_BY_ID = (Sort("id", False),)
+
+
+def artifact_digest(repository: str, tag: str) -> str:
+    return "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
+
+
+def normalize_url(url: str) -> str:
+    """Harbor's ``lib.ValidateHTTPURL``: default to http, only http(s), no trailing slash."""
+    url = url.strip()
+    if "://" not in url:
+        url = "http://" + url
+    match = re.fullmatch(r"(https?)://([^/?#\s]+)([^?#\s]*)", url)
+    if not match:
+        raise HarborError(400, f"invalid HTTP URL: {url}")
+    return url.rstrip("/")
+
+
+def _content_key(url: str) -> str:
+    return re.sub(r"^https?://", "", url).lower()
+
+
+@dataclass
+class Registry:
+    id: int
+    name: str
+    url: str
+    type: str
+    description: str
+    insecure: bool
+    ca_certificate: str
+    credential_type: str
+    access_key: str
+    access_secret: str
+    creation_time: float
+    update_time: float
+    status: str = "healthy"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url,
+            "type": self.type,
+            "description": self.description,
+            "insecure": self.insecure,
+            "ca_certificate": self.ca_certificate,
+            "credential": {
+                "type": self.credential_type,
+                "access_key": self.access_key,
+                "access_secret": MASKED_SECRET if self.access_secret else "",
+            },
+            "status": self.status,
+            "creation_time": format_time(self.creation_time),
+            "update_time": format_time(self.update_time),
+        }
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "name": self.name,
+            "credential_type": self.credential_type,
+            "access_key": self.access_key,
+            "type": self.type,
+            "insecure": self.insecure,
+            "description": self.description,
+            "status": self.status,
+            "creation_time": self.creation_time,
+            "update_time": self.update_time,
+        }
+
+
+@dataclass
+class Policy:
+    id: int
+    name: str
+    description: str
+    creator: str
+    src_registry_id: int
+    dest_registry_id: int
+    dest_namespace: str
+    dest_namespace_replace_count: int
+    trigger_type: str
+    cron: str
+    filters: list[dict[str, Any]]
+    replicate_deletion: bool
+    override: bool
+    enabled: bool
+    speed: int
+    copy_by_chunk: bool
+    single_active_replication: bool
+    creation_time: float
+    update_time: float
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "creator": self.creator,
+            "src_registry_id": self.src_registry_id,
+            "dest_registry_id": self.dest_registry_id,
+            "dest_namespace": self.dest_namespace,
+            "dest_namespace_replace_count": self.dest_namespace_replace_count,
+            "override": self.override,
+            "enabled": self.enabled,
+            "trigger": self.trigger_type,
+            "filters": json.dumps(self.filters),
+            "replicate_deletion": self.replicate_deletion,
+            "creation_time": self.creation_time,
+            "update_time": self.update_time,
+            "speed": self.speed,
+            "copy_by_chunk": self.copy_by_chunk,
+            "single_active_replication": self.single_active_replication,
+        }
+
+
+class Task:
+    """One artifact to copy; its status follows from its planned times and the clock."""
+
+    __slots__ = (
+        "_json",
+        "artifact",
+        "destination",
+        "end",
+        "execution_id",
+        "failure",
+        "id",
+        "job_id",
+        "skip_existing",
+        "start",
+    )
+
+    def __init__(
+        self,
+        task_id: int,
+        execution_id: int,
+        artifact: Artifact,
+        destination: str,
+        start: float,
+        end: float,
+        failure: str,
+        skip_existing: bool = False,
+    ) -> None:
+        self.id = task_id
+        self.execution_id = execution_id
+        self.artifact = artifact
+        self.destination = destination
+        self.start = start
+        self.end = end
+        self.failure = failure
+        self.skip_existing = skip_existing
+        self.job_id = uuid.uuid4().hex[:24]
+        self._json: dict[str, Any] | None = None
+
+    @property
+    def resource_type(self) -> str:
+        return self.artifact.type if self.artifact.type in ("image", "chart") else "artifact"
+
+    def stored_status(self, now: float, stop_at: float | None) -> tuple[str, float, float]:
+        """(status as stored, start time, end time) at ``now``."""
+        if stop_at is not None and stop_at < self.end and stop_at <= now:
+            return "Stopped", (self.start if self.start <= stop_at else ZERO_TIME), stop_at
+        if now < self.start:
+            return "Pending", ZERO_TIME, ZERO_TIME
+        if now < self.end:
+            return "Running", self.start, ZERO_TIME
+        return ("Error" if self.failure else "Success"), self.start, self.end
+
+    def to_json(self, now: float, stop_at: float | None, final: bool) -> dict[str, Any]:
+        if final and self._json is not None:
+            return self._json
+        status, start, end = self.stored_status(now, stop_at)
+        shown = {
+            "id": self.id,
+            "execution_id": self.execution_id,
+            "status": _SHOWN_TASK_STATUS.get(status, status),
+            "job_id": self.job_id,
+            "operation": "copy",
+            "resource_type": self.resource_type,
+            "src_resource": self.artifact.reference,
+            "dst_resource": f"{self.destination}:{self.artifact.tag}",
+            "start_time": format_time(start),
+            "end_time": format_time(end),
+        }
+        if final:
+            self._json = shown
+        return shown
+
+    def log(self, now: float, stop_at: float | None, source: str, target: str) -> str:
+        """The job log written so far: lines appear as the copy progresses."""
+        if now < self.start:
+            return ""
+        duration = self.end - self.start
+        reference = self.artifact.reference
+        target_reference = f"{self.destination}:{self.artifact.tag}"
+        plan = [
+            (0.0, "INFO", "transfer.go:121", f"client for source registry [{source}] created"),
+            (0.0, "INFO", "transfer.go:131", f"client for destination registry [{target}] created"),
+            (
+                0.05,
+                "INFO",
+                "image.go:145",
+                f"copying {reference}(source registry) to "
+                f"{target_reference}(destination registry)...",
+            ),
+            (0.1, "INFO", "image.go:339", f"pulling the manifest of artifact {reference} ..."),
+        ]
+        if self.skip_existing:
+            plan.append((0.5, "INFO", "image.go:281",
+                         f"the artifact {target_reference} already exists on the destination "
+                         "registry, skip"))  # fmt: skip
+        else:
+            plan += [
+                (0.3, "INFO", "image.go:345", f"the manifest of artifact {reference} pulled"),
+                (0.5, "INFO", "image.go:388", f"copying the blob {self.artifact.digest}..."),
+                (0.8, "INFO", "image.go:398", f"copy the blob {self.artifact.digest} completed"),
+            ]
+        if self.failure:
+            plan.append((1.0, "ERROR", "transfer.go:105", self.failure))
+        else:
+            plan.append((1.0, "INFO", "image.go:160", f"copy {reference} completed"))
+        horizon = now if stop_at is None else min(now, stop_at)
+        lines = [
+            f"{format_log_time(self.start + share * duration)} [{level}] "
+            f"[/pkg/reg/adapter/native/{where}]: {text}"
+            for share, level, where, text in plan
+            if self.start + share * duration <= horizon
+            and (share < 1.0 or self.start + duration <= horizon)
+        ]
+        if stop_at is not None and stop_at < self.end and stop_at <= now:
+            lines.append(f"{format_log_time(stop_at)} [INFO] [/jobservice/runner/redis.go:151]: "
+                         "the job is stopped")  # fmt: skip
+        return "\n".join(lines) + "\n" if lines else ""
+
+
+@dataclass
+class Execution:
+    id: int
+    policy_id: int
+    trigger: str  # stored form: MANUAL, SCHEDULE, EVENT
+    start_time: float
+    setup_until: float
+    tasks: list[Task] = field(default_factory=list)
+    stop_at: float | None = None
+    skipped: bool = False
+    final: bool = False
+    end_time: float = ZERO_TIME
+    copies_applied: int = 0
+    _json: dict[str, Any] | None = None
+    _task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def finishes_at(self) -> float:
+        """When every task is final (stop included)."""
+        if self.skipped:
+            return self.start_time
+        if self.stop_at is not None and self.stop_at < self.setup_until:
+            return self.stop_at
+        natural = max((task.end for task in self.tasks), default=self.setup_until)
+        return natural if self.stop_at is None else min(natural, self.stop_at)
+
+    def stored_status(self, now: float) -> str:
+        if self._json is not None:
+            return _STORED_EXECUTION_STATUS.get(self._json["status"], "Pending")
+        if self.skipped:
+            return "Error"
+        if self.final or now >= self.finishes_at:
+            counts = self.counts(now)
+            if counts["stopped"] or (self.stop_at is not None and not self.tasks):
+                return "Stopped"
+            return "Error" if counts["failed"] else "Success"
+        return "Pending" if now < self.setup_until else "Running"
+
+    def counts(self, now: float) -> dict[str, int]:
+        counts = {"total": 0, "succeed": 0, "failed": 0, "in_progress": 0, "stopped": 0}
+        created = now >= self.setup_until and not (
+            self.stop_at is not None and self.stop_at < self.setup_until
+        )
+        if self.skipped or not created:
+            return counts
+        counts["total"] = len(self.tasks)
+        key = {"Success": "succeed", "Error": "failed", "Stopped": "stopped"}
+        for task in self.tasks:
+            status = task.stored_status(now, self.stop_at)[0]
+            counts[key.get(status, "in_progress")] += 1
+        return counts
+
+    def to_json(self, now: float) -> dict[str, Any]:
+        if self._json is not None:
+            return self._json
+        status = self.stored_status(now)
+        shown = {
+            "id": self.id,
+            "policy_id": self.policy_id,
+            "status": _SHOWN_EXECUTION_STATUS[status],
+            "trigger": _SHOWN_TRIGGER.get(self.trigger, self.trigger),
+            "start_time": format_time(self.start_time),
+            "end_time": format_time(self.end_time if self.final else ZERO_TIME),
+            "status_text": SKIPPED_MESSAGE if self.skipped else "",
+            **self.counts(now),
+        }
+        if self.final:
+            self._json = shown
+        return shown
+
+
+def _ids() -> Iterator[int]:
+    return itertools.count(1)
+
+
+class SimulatorState:
+    """Everything the simulated Harbor knows. Public methods are safe to call from any thread."""
+
+    def __init__(self, config: SimulatorConfig, clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.reset()
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything and load the seed again (the configured file or the built-in)."""
+        from ._seed import load_seed
+
+        with self.lock:
+            self.registries: dict[int, Registry] = {}
+            self.contents: dict[str, dict[tuple[str, str], Artifact]] = {"local": {}}
+            self.policies: dict[int, Policy] = {}
+            self.executions: dict[int, Execution] = {}
+            self.tasks: dict[int, Task] = {}
+            self._active: dict[int, Execution] = {}
+            self._registry_ids = _ids()
+            self._policy_ids = _ids()
+            self._execution_ids = _ids()
+            self._task_ids = _ids()
+            self._version = 0
+            self._execution_lists: dict[Any, list[Record]] = {}
+            load_seed(self, self.config.seed)
+
+    def _changed(self) -> None:
+        self._version += 1
+        self._execution_lists.clear()
+
+    def settle(self) -> float:
+        """Apply what has happened up to now: copies done, executions finished."""
+        now = self.clock()
+        finished = []
+        for execution in self._active.values():
+            self._apply_copies(execution, now)
+            if now >= execution.finishes_at:
+                finished.append(execution)
+        for execution in finished:
+            execution.end_time = execution.finishes_at
+            execution.final = True
+            del self._active[execution.id]
+        if finished:
+            self._changed()
+        return now
+
+    def _apply_copies(self, execution: Execution, now: float) -> None:
+        horizon = now if execution.stop_at is None else min(now, execution.stop_at)
+        destination = self._content_of(self.policies[execution.policy_id].dest_registry_id)
+        tasks = execution.tasks
+        # tasks end in index order, so the finished ones are a prefix
+        while (
+            execution.copies_applied < len(tasks) and tasks[execution.copies_applied].end <= horizon
+        ):
+            task = tasks[execution.copies_applied]
+            if not task.failure and destination is not None:
+                copy = Artifact(
+                    repository=task.destination,
+                    tag=task.artifact.tag,
+                    digest=task.artifact.digest,
+                    type=task.artifact.type,
+                    labels=task.artifact.labels,
+                )
+                destination[(copy.repository, copy.tag)] = copy
+            execution.copies_applied += 1
+
+    # --- registries -------------------------------------------------------------------------
+
+    def _content_of(self, registry_id: int) -> dict[tuple[str, str], Artifact] | None:
+        if registry_id == LOCAL_REGISTRY_ID:
+            return self.contents["local"]
+        registry = self.registries.get(registry_id)
+        if registry is None:
+            return None
+        return self.contents.setdefault(_content_key(registry.url), {})
+
+    def _registry(self, registry_id: int) -> Registry:
+        registry = self.registries.get(registry_id)
+        if registry is None:
+            raise HarborError(404, f"registry {registry_id} not found")
+        return registry
+
+    def _check_registry(self, name: str, url: str, kind: str, exclude_id: int | None) -> str:
+        if not name:
+            raise HarborError(400, "name cannot be empty")
+        if len(name) > 64:
+            raise HarborError(400, "the max length of name is 64")
+        url = normalize_url(url)
+        if kind not in ADAPTERS:
+            raise HarborError(400, f"adapter factory for {kind} not found")
+        if _unhealthy(url):
+            raise HarborError(400, "the registry is unhealthy")
+        for other in self.registries.values():
+            if other.name == name and other.id != exclude_id:
+                raise HarborError(409, f"registry {name} already exists")
+        return url
+
+    def create_registry(self, body: Mapping[str, Any]) -> int:
+        with self.lock:
+            credential = body.get("credential") or {}
+            name = body.get("name") or ""
+            kind = body.get("type") or ""
+            url = self._check_registry(name, body.get("url") or "", kind, None)
+            now = self.clock()
+            registry = Registry(
+                id=next(self._registry_ids),
+                name=name,
+                url=url,
+                type=kind,
+                description=body.get("description") or "",
+                insecure=bool(body.get("insecure")),
+                ca_certificate=body.get("ca_certificate") or "",
+                credential_type=credential.get("type") or "basic",
+                access_key=credential.get("access_key") or "",
+                access_secret=credential.get("access_secret") or "",
+                creation_time=now,
+                update_time=now,
+            )
+            self.registries[registry.id] = registry
+            self._changed()
+            return registry.id
+
+    def update_registry(self, registry_id: int, body: Mapping[str, Any]) -> None:
+        with self.lock:
+            registry = self._registry(registry_id)
+            name = body.get("name")
+            url = body.get("url")
+            new_name = registry.name if name is None else name
+            new_url = registry.url if url is None else url
+            registry.url = self._check_registry(new_name, new_url, registry.type, registry.id)
+            registry.name = new_name
+            for attribute, key in (
+                ("description", "description"),
+                ("credential_type", "credential_type"),
+                ("access_key", "access_key"),
+                ("access_secret", "access_secret"),
+                ("insecure", "insecure"),
+                ("ca_certificate", "ca_certificate"),
+            ):
+                if body.get(key) is not None:
+                    setattr(registry, attribute, body[key])
+            registry.update_time = self.clock()
+            self._changed()
+
+    def delete_registry(self, registry_id: int) -> None:
+        with self.lock:
+            self._registry(registry_id)
+            if any(
+                registry_id in (p.src_registry_id, p.dest_registry_id)
+                for p in self.policies.values()
+            ):
+                raise HarborError(
+                    412,
+                    f"the registry {registry_id} is referenced by replication policies, "
+                    "cannot delete it",
+                )
+            del self.registries[registry_id]
+            self._changed()
+
+    def registry_json(self, registry_id: int) -> dict[str, Any]:
+        with self.lock:
+            return self._registry(registry_id).to_json()
+
+    def list_registries(
+        self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
+    ) -> list[dict[str, Any]]:
+        with self.lock:
+            records = [r.record() for r in self.registries.values()]
+            chosen = select(records, REGISTRY_COLUMNS, keywords, sorts, _BY_ID)
+            return [self.registries[record["id"]].to_json() for record in chosen]
+
+    def ping_registry(self, body: Mapping[str, Any]) -> None:
+        with self.lock:
+            url = body.get("url")
+            kind = body.get("type")
+            if body.get("id") is not None:
+                registry = self._registry(int(body["id"]))
+                url = registry.url if url is None else url
+                kind = registry.type if kind is None else kind
+            if kind is not None and kind not in ADAPTERS:
+                raise HarborError(400, f"adapter factory for {kind} not found")
+            if _unhealthy(normalize_url(url or "")):
+                raise HarborError(400, "the registry is unhealthy")
+
+    def registry_info(self, registry_id: int) -> dict[str, Any]:
+        with self.lock:
+            kind = (
+                "harbor" if registry_id == LOCAL_REGISTRY_ID else self._registry(registry_id).type
+            )
+            filters: list[dict[str, Any]] = [
+                {"type": "name", "style": "input"},
+                {"type": "tag", "style": "input"},
+            ]
+            if kind == "harbor":
+                filters.append({"type": "label", "style": "list"})
+            filters.append({"type": "resource", "style": "radio", "values": ["image", "artifact"]})
+            triggers = ["manual", "scheduled"]
+            if registry_id == LOCAL_REGISTRY_ID:
+                triggers.append("event_based")
+            return {
+                "type": kind,
+                "description": f"The {kind} registry adapter",
+                "supported_resource_filters": filters,
+                "supported_triggers": triggers,
+                "supported_copy_by_chunk": kind == "harbor",
+            }
+
+    def _registry_side(self, registry_id: int) -> dict[str, Any] | None:
+        if registry_id == LOCAL_REGISTRY_ID:
+            return {
+                "id": LOCAL_REGISTRY_ID,
+                "name": "Local",
+                "url": "http://core:8080",
+                "type": "harbor",
+                "description": "",
+                "insecure": True,
+                "ca_certificate": "",
+                "credential": {"type": "secret", "access_key": "", "access_secret": MASKED_SECRET},
+                "status": "healthy",
+                "creation_time": format_time(ZERO_TIME),
+                "update_time": format_time(ZERO_TIME),
+            }
+        registry = self.registries.get(registry_id)
+        return None if registry is None else registry.to_json()
+
+    def _describe(self, registry_id: int) -> str:
+        side = self._registry_side(registry_id)
+        if side is None:
+            return "unknown"
+        return (
+            f"type: {side['type']}, URL: {side['url']}, insecure: {str(side['insecure']).lower()}"
+        )
+
+    # --- policies ---------------------------------------------------------------------------
+
+    def _policy(self, policy_id: int) -> Policy:
+        policy = self.policies.get(policy_id)
+        if policy is None:
+            raise HarborError(404, f"policy {policy_id} not found")
+        return policy
+
+    def _policy_from_body(self, body: Mapping[str, Any], policy_id: int, creator: str) -> Policy:
+        """Read a policy body as Harbor does: every absent field is its zero value."""
+        trigger = body.get("trigger") or {}
+        settings = trigger.get("trigger_settings") or {}
+        replace_count = body.get("dest_namespace_replace_count")
+        speed = body.get("speed")
+        now = self.clock()
+        policy = Policy(
+            id=policy_id,
+            name=body.get("name") or "",
+            description=body.get("description") or "",
+            creator=creator,
+            src_registry_id=int((body.get("src_registry") or {}).get("id") or 0),
+            dest_registry_id=int((body.get("dest_registry") or {}).get("id") or 0),
+            dest_namespace=body.get("dest_namespace") or "",
+            dest_namespace_replace_count=-1 if replace_count is None else int(replace_count),
+            trigger_type=trigger.get("type") or "manual",
+            cron=settings.get("cron") or "",
+            filters=[dict(f) for f in body.get("filters") or []],
+            replicate_deletion=bool(body.get("deletion")),  # replicate_deletion is ignored
+            override=bool(body.get("override")),
+            enabled=bool(body.get("enabled")),
+            speed=max(int(speed or 0), 0),
+            copy_by_chunk=bool(body.get("copy_by_chunk")),
+            single_active_replication=bool(body.get("single_active_replication")),
+            creation_time=now,
+            update_time=now,
+        )
+        self._validate_policy(policy)
+        return policy
+
+    def _validate_policy(self, policy: Policy) -> None:
+        if not policy.name:
+            raise HarborError(400, "empty name")
+        src, dest = policy.src_registry_id, policy.dest_registry_id
+        if (src > 0) == (dest > 0) or src < 0 or dest < 0:
+            raise HarborError(
+                400,
+                "either src_registry or dest_registry should be empty and "
+                "the other one shouldn't be empty",
+            )
+        for registry_id in (src, dest):
+            if registry_id and registry_id not in self.registries:
+                raise HarborError(400, f"registry {registry_id} not found")
+        for flt in policy.filters:
+            _validate_filter(flt)
+        if policy.trigger_type == "scheduled":
+            _validate_cron(policy.cron)
+        elif policy.trigger_type not in ("manual", "event_based"):
+            raise HarborError(400, "invalid trigger type")
+        if policy.single_active_replication and policy.trigger_type == "event_based":
+            raise HarborError(
+                400, "single active replication is not allowed for event_based triggers"
+            )
+        for other in self.policies.values():
+            if other.name == policy.name and other.id != policy.id:
+                raise HarborError(409, f"policy {policy.name} already exists")
+
+    def create_policy(self, body: Mapping[str, Any], creator: str) -> int:
+        with self.lock:
+            policy = self._policy_from_body(body, 0, creator)
+            policy.id = next(self._policy_ids)
+            self.policies[policy.id] = policy
+            self._changed()
+            return policy.id
+
+    def update_policy(self, policy_id: int, body: Mapping[str, Any]) -> None:
+        with self.lock:
+            old = self._policy(policy_id)
+            policy = self._policy_from_body(body, policy_id, old.creator)
+            policy.creation_time = old.creation_time
+            self.policies[policy_id] = policy
+            self._changed()
+
+    def delete_policy(self, policy_id: int) -> None:
+        with self.lock:
+            self.settle()
+            self._policy(policy_id)
+            if any(e.policy_id == policy_id for e in self._active.values()):
+                raise HarborError(
+                    412,
+                    "contains executions that aren't in final status, stop the execution first",
+                )
+            for execution_id in [
+                e.id for e in self.executions.values() if e.policy_id == policy_id
+            ]:
+                self._drop_execution(execution_id)
+            del self.policies[policy_id]
+            self._changed()
+
+    def policy_json(self, policy_id: int) -> dict[str, Any]:
+        with self.lock:
+            return self._policy_json(self._policy(policy_id))
+
+    def _policy_json(self, policy: Policy) -> dict[str, Any]:
+        trigger: dict[str, Any] = {
+            "type": policy.trigger_type,
+            "trigger_settings": {"cron": policy.cron},
+        }
+        shown: dict[str, Any] = {
+            "id": policy.id,
+            "name": policy.name,
+            "description": policy.description,
+            "src_registry": self._registry_side(policy.src_registry_id),
+            "dest_registry": self._registry_side(policy.dest_registry_id),
+            "dest_namespace": policy.dest_namespace,
+            "dest_namespace_replace_count": policy.dest_namespace_replace_count,
+            "trigger": trigger,
+            "filters": [dict(f) for f in policy.filters],
+            "replicate_deletion": policy.replicate_deletion,
+            "deletion": policy.replicate_deletion,
+            "override": policy.override,
+            "enabled": policy.enabled,
+            "creation_time": format_time(policy.creation_time),
+            "update_time": format_time(policy.update_time),
+            "speed": policy.speed,
+            "copy_by_chunk": policy.copy_by_chunk,
+            "single_active_replication": policy.single_active_replication,
+        }
+        return {key: value for key, value in shown.items() if value is not None}
+
+    def list_policies(
+        self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
+    ) -> list[dict[str, Any]]:
+        with self.lock:
+            records = [p.record() for p in self.policies.values()]
+            chosen = select(records, POLICY_COLUMNS, keywords, sorts, _NEWEST_FIRST)
+            return [self._policy_json(self.policies[record["id"]]) for record in chosen]
+
+    # --- executions -------------------------------------------------------------------------
+
+    def start_execution(self, policy_id: int, trigger: str = "manual") -> int:
+        with self.lock:
+            now = self.settle()
+            policy = self._policy(policy_id)
+            if not policy.enabled:
+                raise HarborError(412, f"the policy {policy_id} is disabled")
+            execution = Execution(
+                id=next(self._execution_ids),
+                policy_id=policy_id,
+                trigger=_STORED_TRIGGER.get(trigger, "MANUAL"),
+                start_time=now,
+                setup_until=now + self.config.task_duration / 5,
+            )
+            busy = any(e.policy_id == policy_id for e in self._active.values())
+            if policy.single_active_replication and busy:
+                execution.skipped = True
+                execution.final = True
+                execution.end_time = now
+            else:
+                self._plan_tasks(execution, policy)
+                self._active[execution.id] = execution
+            self.executions[execution.id] = execution
+            self._sweep(policy_id)
+            self._changed()
+            return execution.id
+
+    def _plan_tasks(self, execution: Execution, policy: Policy) -> None:
+        source = self._content_of(policy.src_registry_id) or {}
+        destination = self._content_of(policy.dest_registry_id) or {}
+        duration = self.config.task_duration
+        width = self.config.task_concurrency
+        for index, artifact in enumerate(apply_filters(policy.filters, source.values())):
+            failure = ""
+            try:
+                target = destination_repository(
+                    artifact.repository, policy.dest_namespace, policy.dest_namespace_replace_count
+                )
+            except ValueError as exc:
+                target, failure = artifact.repository, str(exc)
+            if "fail" in artifact.repository and not failure:
+                failure = (
+                    f"failed to copy {artifact.reference}: unexpected status code 500 "
+                    "while pushing the blob to the destination registry"
+                )
+            existing = destination.get((target, artifact.tag))
+            start = execution.setup_until + (index // width) * duration
+            task = Task(
+                task_id=next(self._task_ids),
+                execution_id=execution.id,
+                artifact=artifact,
+                destination=target,
+                start=start,
+                end=start + duration,
+                failure=failure,
+                skip_existing=(
+                    not policy.override
+                    and existing is not None
+                    and existing.digest == artifact.digest
+                ),
+            )
+            execution.tasks.append(task)
+            self.tasks[task.id] = task
+
+    def _sweep(self, policy_id: int) -> None:
+        """Keep the newest executions of a policy, as Harbor's execution sweeper does."""
+        retained = self.config.executions_retained_per_policy
+        mine = [e for e in self.executions.values() if e.policy_id == policy_id]
+        for execution in mine[: max(len(mine) - retained, 0)]:
+            if execution.final:
+                self._drop_execution(execution.id)
+
+    def _drop_execution(self, execution_id: int) -> None:
+        execution = self.executions.pop(execution_id)
+        self._active.pop(execution_id, None)
+        for task in execution.tasks:
+            self.tasks.pop(task.id, None)
+
+    def _execution(self, execution_id: int) -> Execution:
+        execution = self.executions.get(execution_id)
+        if execution is None:
+            raise HarborError(404, f"execution {execution_id} not found")
+        return execution
+
+    def stop_execution(self, execution_id: int) -> None:
+        """Ask the execution to stop; it becomes Stopped a moment later, as in Harbor."""
+        with self.lock:
+            now = self.settle()
+            execution = self._execution(execution_id)
+            if execution.final or execution.stop_at is not None:
+                return
+            execution.stop_at = now + min(self.config.task_duration / 10, 0.1)
+            self._changed()
+
+    def execution_json(self, execution_id: int) -> dict[str, Any]:
+        with self.lock:
+            now = self.settle()
+            return self._execution(execution_id).to_json(now)
+
+    def list_executions(
+        self,
+        policy_id: int | None,
+        status: str | None,
+        trigger: str | None,
+        sorts: Sequence[Sort],
+    ) -> list[Record]:
+        with self.lock:
+            now = self.settle()
+            cache_key = (policy_id, status, trigger, tuple(sorts))
+            cached = self._execution_lists.get(cache_key)
+            if cached is not None and not self._active:
+                return cached
+            stored_status = None if status is None else _STORED_EXECUTION_STATUS.get(status, status)
+            stored_trigger = None if trigger is None else _STORED_TRIGGER.get(trigger, trigger)
+            records = [
+                execution.to_json(now)
+                for execution in self.executions.values()
+                if (policy_id is None or execution.policy_id == policy_id)
+                and (stored_status is None or execution.stored_status(now) == stored_status)
+                and (stored_trigger is None or execution.trigger == stored_trigger)
+            ]
+            chosen = _sorted_views(records, EXECUTION_COLUMNS, sorts, _EXECUTIONS_DEFAULT)
+            if not self._active:
+                self._execution_lists[cache_key] = chosen
+            return chosen
+
+    def list_tasks(
+        self,
+        execution_id: int,
+        status: str | None,
+        resource_type: str | None,
+        sorts: Sequence[Sort],
+    ) -> list[Record]:
+        with self.lock:
+            now = self.settle()
+            execution = self.executions.get(execution_id)
+            if execution is None or now < execution.setup_until or execution.skipped:
+                return []
+            cache_key = (status, resource_type, tuple(sorts))
+            if execution.final and cache_key in execution._task_lists:
+                return execution._task_lists[cache_key]
+            wanted = None if status is None else _STORED_TASK_STATUSES.get(status, (status,))
+            records = [
+                task.to_json(now, execution.stop_at, execution.final)
+                for task in execution.tasks
+                if (wanted is None or task.stored_status(now, execution.stop_at)[0] in wanted)
+                and (resource_type is None or task.resource_type == resource_type)
+            ]
+            chosen = _sorted_views(records, TASK_COLUMNS, sorts, _TASKS_DEFAULT)
+            if execution.final:
+                execution._task_lists[cache_key] = chosen
+            return chosen
+
+    def task_log(self, execution_id: int, task_id: int) -> str:
+        with self.lock:
+            now = self.settle()
+            execution = self._execution(execution_id)
+            task = self.tasks.get(task_id)
+            if task is None:
+                raise HarborError(404, f"task {task_id} not found")
+            if task.execution_id != execution_id:
+                raise HarborError(
+                    404, f"execution {execution_id} contains no task with ID {task_id}"
+                )
+            policy = self.policies[execution.policy_id]
+            return task.log(
+                now,
+                execution.stop_at,
+                self._describe(policy.src_registry_id),
+                self._describe(policy.dest_registry_id),
+            )
+
+    # --- test API ---------------------------------------------------------------------------
+
+    def execution_count(self, policy_id: int | None = None) -> int:
+        """How many executions Harbor still keeps (for one policy, or all)."""
+        with self.lock:
+            self.settle()
+            return sum(
+                1 for e in self.executions.values() if policy_id is None or e.policy_id == policy_id
+            )
+
+    def active_execution_count(self) -> int:
+        with self.lock:
+            self.settle()
+            return len(self._active)
+
+    def add_finished_executions(
+        self, policy_id: int, count: int, tasks_per_execution: int = 0, status: str = "Succeed"
+    ) -> list[int]:
+        """Create ``count`` finished executions at once (not swept), newest last.
+
+        ``status`` is ``Succeed``, ``Failed`` or ``Stopped``; every task gets that status.
+        """
+        with self.lock:
+            self._policy(policy_id)
+            base = self.clock() - count - 1
+            ids = [
+                self._add_finished(policy_id, base + n, tasks_per_execution, status)
+                for n in range(count)
+            ]
+            self._changed()
+            return ids
+
+    def add_finished_execution(
+        self, policy_id: int, task_count: int, status: str = "Succeed"
+    ) -> int:
+        """One finished execution with ``task_count`` finished tasks (e.g. 50,000)."""
+        return self.add_finished_executions(policy_id, 1, task_count, status)[0]
+
+    def _add_finished(self, policy_id: int, started: float, task_count: int, status: str) -> int:
+        if status not in ("Succeed", "Failed", "Stopped"):
+            raise ValueError(f"not a final status: {status}")
+        execution = Execution(
+            id=next(self._execution_ids),
+            policy_id=policy_id,
+            trigger="MANUAL",
+            start_time=started,
+            setup_until=started,
+            final=True,
+            end_time=started + 0.5,
+        )
+        if status == "Stopped":
+            execution.stop_at = started
+        failure = "failed to copy: simulated failure" if status == "Failed" else ""
+        for n in range(task_count):
+            artifact = Artifact(f"bulk/repo{n % 100}", f"v{n}", artifact_digest("bulk", str(n)))
+            task = Task(
+                next(self._task_ids),
+                execution.id,
+                artifact,
+                artifact.repository,
+                started if status != "Stopped" else started + 1,
+                started + 0.5 if status != "Stopped" else started + 1.5,
+                failure,
+            )
+            execution.tasks.append(task)
+            self.tasks[task.id] = task
+        execution.copies_applied = task_count
+        self.executions[execution.id] = execution
+        return execution.id
+
+    def add_artifact(
+        self,
+        registry_id: int,
+        repository: str,
+        tag: str,
+        labels: Sequence[str] = (),
+        artifact_type: str = "image",
+    ) -> None:
+        """Put an artifact into a registry (0 is this Harbor)."""
+        with self.lock:
+            content = self._content_of(registry_id)
+            if content is None:
+                raise KeyError(f"no registry {registry_id}")
+            artifact = Artifact(
+                repository, tag, artifact_digest(repository, tag), artifact_type, tuple(labels)
+            )
+            content[(repository, tag)] = artifact
+
+    def artifacts(self, registry_id: int) -> list[str]:
+        """``repository:tag`` of every artifact a registry holds (0 is this Harbor), sorted."""
+        with self.lock:
+            self.settle()
+            content = self._content_of(registry_id)
+            if content is None:
+                raise KeyError(f"no registry {registry_id}")
+            return sorted(artifact.reference for artifact in content.values())
+
+
+def _sorted_views(
+    records: list[dict[str, Any]],
+    columns: Columns,
+    sorts: Sequence[Sort],
+    default: Sequence[Sort],
+) -> list[Record]:
+    if not any(sort.key in columns.aliases for sort in sorts):
+        sorts = ()
+    if not sorts and default == _EXECUTIONS_DEFAULT:
+        # executions are kept in id order and start in id order: newest first is reversed
+        return list(reversed(records))
+    return select(records, columns, {}, sorts, default)
+
+
+def _unhealthy(url: str) -> bool:
+    """Hosts under the reserved ``.invalid`` top-level domain never answer."""
+    host = re.sub(r"^https?://", "", url).split("/", 1)[0].split(":", 1)[0]
+    return host.endswith(".invalid") or not host
+
+
+def _validate_filter(flt: Mapping[str, Any]) -> None:
+    kind = flt.get("type")
+    value = flt.get("value")
+    if kind in ("name", "tag", "resource"):
+        if not isinstance(value, str):
+            raise HarborError(400, "the type of filter value isn't string")
+        if kind == "resource" and value not in ("image", "artifact", "chart"):
+            raise HarborError(400, f"invalid resource filter: {value}")
+    elif kind == "label":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise HarborError(400, "invalid the label filter value")
+    else:
+        raise HarborError(400, "invalid filter type")
+    if flt.get("decoration") not in (None, "", "matches", "excludes"):
+        raise HarborError(400, "invalid filter decoration")
+
+
+def _validate_cron(cron: str) -> None:
+    if not cron:
+        raise HarborError(400, "the cron string cannot be empty when the trigger type is scheduled")
+    fields = cron.split(" ")
+    if len(fields) != 6 or not all(re.fullmatch(r"[0-9*/,\-?A-Za-z]+", f) for f in fields):
+        raise HarborError(400, f"invalid cron string for scheduled trigger: {cron}")
+    if fields[0] != "0":
+        raise HarborError(
+            400, "the 1st field (indicating Seconds of time) of the cron setting must be 0"
+        )
+    if fields[1] == "*":
+        raise HarborError(
+            400, "the 2nd field (indicating Minutes of time) of the cron setting must not be *"
+        )
