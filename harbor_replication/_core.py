@@ -25,6 +25,7 @@ from harbor_replication._errors import (
 from harbor_replication.query import QueryValue, encode_query
 from harbor_replication_api.models import (
     Registry,
+    RegistryPing,
     RegistryUpdate,
     ReplicationExecution,
     ReplicationPolicy,
@@ -40,6 +41,7 @@ Query: TypeAlias = str | Mapping[str, QueryValue]
 PolicyInput: TypeAlias = ReplicationPolicy | Mapping[str, Any]
 RegistryInput: TypeAlias = Registry | Mapping[str, Any]
 RegistryUpdateInput: TypeAlias = RegistryUpdate | Mapping[str, Any]
+RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 
 MAX_PAGE_SIZE = 100
 # Go's zero time, which Harbor sends for a time that is not set yet (SEMANTICS 5).
@@ -525,3 +527,10 @@ def update_registry(registry_id: int, registry: RegistryUpdateInput) -> Call[Non
 def delete_registry(registry_id: int) -> Call[None]:
     request = api.delete_registry._get_kwargs(check_id("registry_id", registry_id))
     return Call("delete_registry", request, _parse_nothing, True)
+
+
+def ping_registry(registry: RegistryPingInput) -> Call[None]:
+    body = _model_input(RegistryPing, registry, "registry ping")
+    request = api.ping_registry._get_kwargs(body=body)
+    # A ping changes nothing on the server, so sending it twice is harmless.
+    return Call("ping_registry", request, _parse_nothing, True)

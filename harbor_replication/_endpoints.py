@@ -5,6 +5,7 @@ from harbor_replication_api.api.registry import (
     delete_registry,
     get_registry,
     list_registries,
+    ping_registry,
     update_registry,
 )
 from harbor_replication_api.api.replication import (
@@ -34,6 +35,7 @@ __all__ = [
     "list_replication_executions",
     "list_replication_policies",
     "list_replication_tasks",
+    "ping_registry",
     "start_replication",
     "stop_replication",
     "update_registry",

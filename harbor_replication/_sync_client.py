@@ -18,6 +18,7 @@ from harbor_replication._core import (
     PolicyInput,
     Query,
     RegistryInput,
+    RegistryPingInput,
     RegistryUpdateInput,
 )
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
@@ -324,3 +325,11 @@ class ReplicationClient:
     def delete_registry(self, registry_id: int) -> None:
         """Delete a registry endpoint (refused while a policy uses it)."""
         self._send(_core.delete_registry(registry_id))
+
+    def ping_registry(self, registry: RegistryPingInput) -> None:
+        """Check that Harbor can reach a registry; raises when it cannot.
+
+        ``registry`` names an existing endpoint (``{"id": 3}``) or describes one to try
+        (``url``, ``type``, ``access_key``, ``access_secret``, ``insecure``).
+        """
+        self._send(_core.ping_registry(registry))
