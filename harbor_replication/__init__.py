@@ -13,30 +13,32 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from harbor_replication import models, query
-    from harbor_replication._async_client import AsyncReplicationClient
-    from harbor_replication._core import location_id
+    from harbor_replication import models as models, query as query
+    from harbor_replication._async_client import AsyncReplicationClient as AsyncReplicationClient
+    from harbor_replication._core import location_id as location_id
     from harbor_replication._errors import (
-        BadRequestError,
-        ConflictError,
-        ErrorDetail,
-        ForbiddenError,
-        HarborAPIError,
-        HarborConnectionError,
-        HarborError,
-        HarborResponseError,
-        HarborTimeoutError,
-        NotFoundError,
-        PreconditionFailedError,
-        QueryError,
-        ServerError,
-        TooManyRequestsError,
-        UnauthorizedError,
-        UnprocessableEntityError,
-        WaitTimeoutError,
+        BadRequestError as BadRequestError,
+        ConflictError as ConflictError,
+        ErrorDetail as ErrorDetail,
+        ForbiddenError as ForbiddenError,
+        HarborAPIError as HarborAPIError,
+        HarborConnectionError as HarborConnectionError,
+        HarborError as HarborError,
+        HarborResponseError as HarborResponseError,
+        HarborTimeoutError as HarborTimeoutError,
+        NotFoundError as NotFoundError,
+        PreconditionFailedError as PreconditionFailedError,
+        QueryError as QueryError,
+        ServerError as ServerError,
+        TooManyRequestsError as TooManyRequestsError,
+        UnauthorizedError as UnauthorizedError,
+        UnprocessableEntityError as UnprocessableEntityError,
+        WaitTimeoutError as WaitTimeoutError,
     )
-    from harbor_replication._settings import CleartextCredentialsWarning
-    from harbor_replication._sync_client import ReplicationClient
+    from harbor_replication._settings import (
+        CleartextCredentialsWarning as CleartextCredentialsWarning,
+    )
+    from harbor_replication._sync_client import ReplicationClient as ReplicationClient
 
 __version__ = "0.1.0"
 
