@@ -1,0 +1,39 @@
+"""One simulated Harbor for the simulator tests, reset to its seed before each test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.simulator.simulator_helpers import ADMIN, TASK_DURATION
+
+
+@pytest.fixture(scope="session")
+def simulator_session() -> Iterator[HarborSimulator]:
+    config = SimulatorConfig(task_duration=TASK_DURATION, task_concurrency=2)
+    with HarborSimulator(config) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def harbor(simulator_session: HarborSimulator) -> HarborSimulator:
+    simulator_session.state.reset()
+    return simulator_session
+
+
+def _forget_cookies(client: httpx.Client) -> Callable[[httpx.Response], None]:
+    def hook(response: httpx.Response) -> None:
+        client.cookies.clear()
+
+    return hook
+
+
+@pytest.fixture
+def api(harbor: HarborSimulator) -> Iterator[httpx.Client]:
+    """An admin client on ``/api/v2.0`` that, like a proper API client, keeps no cookies."""
+    with httpx.Client(base_url=harbor.api_url, auth=ADMIN, timeout=10) as client:
+        client.event_hooks["response"] = [_forget_cookies(client)]
+        yield client
