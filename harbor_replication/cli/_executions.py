@@ -1,0 +1,210 @@
+"""Executions: list and show them, start and stop them, their tasks and the tasks' logs."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from harbor_replication.cli._listing import paging_options
+from harbor_replication.cli._output import Column, details, emit, emit_data, say, table
+from harbor_replication.cli._progress import follow
+from harbor_replication.cli._session import Session, pass_session
+
+EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
+TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
+FINAL_TASK_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
+
+EXECUTION_COLUMNS: list[Column] = [
+    ("ID", lambda r: r.get("id")),
+    ("POLICY", lambda r: r.get("policy_id")),
+    ("STATUS", lambda r: r.get("status") or "Pending"),
+    ("TRIGGER", lambda r: r.get("trigger")),
+    ("TOTAL", lambda r: r.get("total")),
+    ("SUCCEEDED", lambda r: r.get("succeed")),
+    ("FAILED", lambda r: r.get("failed")),
+    ("IN PROGRESS", lambda r: r.get("in_progress")),
+    ("STOPPED", lambda r: r.get("stopped")),
+    ("STARTED", lambda r: r.get("start_time")),
+    ("ENDED", lambda r: r.get("end_time")),
+]
+TASK_COLUMNS: list[Column] = [
+    ("ID", lambda r: r.get("id")),
+    ("STATUS", lambda r: r.get("status")),
+    ("TYPE", lambda r: r.get("resource_type")),
+    ("OPERATION", lambda r: r.get("operation")),
+    ("SOURCE", lambda r: r.get("src_resource")),
+    ("DESTINATION", lambda r: r.get("dst_resource")),
+    ("STARTED", lambda r: r.get("start_time")),
+    ("ENDED", lambda r: r.get("end_time")),
+]
+
+execution_id_argument = click.argument("execution_id", type=click.IntRange(min=1))
+poll_option = click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="how often to ask Harbor",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="stop waiting after this long (exit status 3); implies --wait",
+)
+
+
+@click.group()
+def executions() -> None:
+    """Replication executions: one run of a policy each."""
+
+
+@executions.command("list")
+@click.option("--policy", "policy_id", type=click.IntRange(min=1), metavar="ID")
+@click.option("--status", type=click.Choice(EXECUTION_STATUSES))
+@click.option("--trigger", type=click.Choice(["manual", "scheduled", "event_based"]))
+@paging_options
+@pass_session
+def list_executions(
+    session: Session,
+    policy_id: int | None,
+    status: str | None,
+    trigger: str | None,
+    sort: str | None,
+    limit: int | None,
+    page_size: int,
+) -> None:
+    """List executions, of all policies or of one."""
+    found = session.client().get_replications(
+        sort, policy_id, status, trigger, page_size=page_size, limit=limit
+    )
+    emit(session, found, lambda: table(EXECUTION_COLUMNS, (e.to_dict() for e in found)))
+
+
+@executions.command("show")
+@execution_id_argument
+@pass_session
+def show_execution(session: Session, execution_id: int) -> None:
+    """Show one execution: status, counters, times."""
+    execution = session.client().get_replication(execution_id)
+    emit(session, execution, lambda: details(execution.to_dict()))
+
+
+@click.command()
+@click.argument("policy_id", type=click.IntRange(min=1))
+@click.option("--wait", is_flag=True, help="follow the execution to its end")
+@timeout_option
+@poll_option
+@pass_session
+@click.pass_context
+def start(
+    ctx: click.Context,
+    session: Session,
+    policy_id: int,
+    wait: bool,
+    timeout: float | None,
+    poll_interval: float,
+) -> None:
+    """Start a replication of a policy.
+
+    With --wait, show its progress (a live bar on a terminal, plain lines on stderr
+    otherwise) and a summary with the failed tasks, and exit with its outcome: 0
+    succeeded, 1 failed, 2 stopped, 3 timed out.
+    """
+    from harbor_replication import location_id
+
+    client = session.client()
+    execution_id = location_id(client.start_replication(policy_id))
+    if wait or timeout is not None:
+        say(session, f"Started execution {execution_id} of policy {policy_id}.")
+        ctx.exit(follow(session, execution_id, timeout, poll_interval))
+    if session.machine_output:
+        emit_data(session, client.get_replication(execution_id).to_dict())
+    else:
+        say(session, f"Started execution {execution_id} of policy {policy_id}.")
+        say(session, f"Follow it: harbor-replication executions show {execution_id}")
+
+
+@click.command()
+@execution_id_argument
+@click.option("--wait", is_flag=True, help="wait until it has ended")
+@timeout_option
+@poll_option
+@pass_session
+@click.pass_context
+def stop(
+    ctx: click.Context,
+    session: Session,
+    execution_id: int,
+    wait: bool,
+    timeout: float | None,
+    poll_interval: float,
+) -> None:
+    """Ask Harbor to stop an execution; it ends a little later.
+
+    With --wait, exit with how it ended: 2 stopped (0 or 1 if it finished first).
+    """
+    client = session.client()
+    client.stop_replication(execution_id)
+    if wait or timeout is not None:
+        say(session, f"Stopping execution {execution_id}.")
+        ctx.exit(follow(session, execution_id, timeout, poll_interval))
+    if session.machine_output:
+        emit_data(session, client.get_replication(execution_id).to_dict())
+    else:
+        say(session, f"Asked Harbor to stop execution {execution_id}.")
+
+
+@click.command()
+@execution_id_argument
+@click.option("--status", type=click.Choice(TASK_STATUSES))
+@click.option("--resource-type", metavar="TYPE", help="image, artifact, chart, ...")
+@paging_options
+@pass_session
+def tasks(
+    session: Session,
+    execution_id: int,
+    status: str | None,
+    resource_type: str | None,
+    sort: str | None,
+    limit: int | None,
+    page_size: int,
+) -> None:
+    """List the tasks of an execution: one per artifact copied or deleted."""
+    found = session.client().get_replication_tasks(
+        execution_id, status, resource_type, sort, page_size=page_size, limit=limit
+    )
+    emit(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)))
+
+
+def _task_status(session: Session, execution_id: int, task_id: int) -> str | None:
+    for task in session.client().iter_replication_tasks(execution_id, page_size=100):
+        if task.id == task_id:
+            return task.to_dict().get("status")
+    return None
+
+
+@click.command()
+@execution_id_argument
+@click.argument("task_id", type=click.IntRange(min=1))
+@click.option(
+    "-f", "--follow", "keep_following", is_flag=True, help="print new lines until the task ends"
+)
+@poll_option
+@pass_session
+def log(
+    session: Session, execution_id: int, task_id: int, keep_following: bool, poll_interval: float
+) -> None:
+    """Print the log of one task of an execution (plain text in every output format)."""
+    client = session.client()
+    printed = 0
+    while True:
+        status = _task_status(session, execution_id, task_id) if keep_following else None
+        text = client.get_replication_task_log(execution_id, task_id)
+        click.echo(text[printed:], nl=False)
+        printed = max(printed, len(text))
+        if not keep_following or status in FINAL_TASK_STATUSES or status is None:
+            return
+        time.sleep(poll_interval)

@@ -1,0 +1,36 @@
+"""Reading what users hand in: YAML/JSON files and the confirmation before a deletion."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import click
+
+from harbor_replication.cli._session import CommandError, ExitStatus
+
+
+def read_mapping(file: IO[str] | None) -> dict[str, Any]:
+    """The mapping in a YAML or JSON file (JSON is read as YAML); {} without a file."""
+    if file is None:
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(file)
+    except yaml.YAMLError as exc:
+        raise click.BadParameter(f"{file.name}: not YAML or JSON: {exc}", param_hint="-f") from exc
+    if not isinstance(data, dict):
+        raise click.BadParameter(f"{file.name}: expected a mapping of fields", param_hint="-f")
+    return data
+
+
+def confirm_deletion(what: str, yes: bool) -> None:
+    """Ask before deleting unless ``--yes``; a refusal ends with the usage status."""
+    if yes:
+        return
+    try:
+        confirmed = click.confirm(f"Delete {what}?", err=True)
+    except click.Abort:
+        confirmed = False
+    if not confirmed:
+        raise CommandError(f"not confirmed; {what} is left as it is", ExitStatus.USAGE)

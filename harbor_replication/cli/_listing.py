@@ -1,0 +1,111 @@
+"""Options shared by the list commands: Harbor's ``q`` conditions, sorting and paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from harbor_replication.query import QueryValue, Scalar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def paging_options(function: F) -> F:
+    """``--sort``, ``--limit`` and ``--page-size``."""
+    for option in reversed(
+        [
+            click.option("--sort", metavar="KEYS", help="e.g. name,-creation_time (- descends)"),
+            click.option(
+                "--limit", type=click.IntRange(min=1), help="print at most this many (default: all)"
+            ),
+            click.option(
+                "--page-size",
+                type=click.IntRange(1, 100),
+                default=100,
+                show_default=True,
+                help="items per request",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def query_options(function: F) -> F:
+    """``--query``, ``--match``, ``--fuzzy`` and ``--range``, which all go into ``q``."""
+    for option in reversed(
+        [
+            click.option("-q", "--query", metavar="Q", help="a raw Harbor q, e.g. 'name=~prod'"),
+            click.option("--match", multiple=True, metavar="K=V", help="K equals V (repeatable)"),
+            click.option(
+                "--fuzzy", multiple=True, metavar="K=V", help="K contains V, any case (repeatable)"
+            ),
+            click.option(
+                "--range",
+                "ranges",
+                multiple=True,
+                metavar="K=MIN~MAX",
+                help="MIN <= K <= MAX, one bound may be empty; times as 2026-01-31T00:00:00",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _split(option: str, given: str) -> tuple[str, str]:
+    key, sep, value = given.partition("=")
+    if not sep or not key or not value:
+        raise click.BadParameter(f"expected KEY=VALUE, got {given!r}", param_hint=option)
+    return key, value
+
+
+def _bound(text: str) -> Scalar | None:
+    """A range bound as Harbor reads it: a time, else an integer, else a string."""
+    if not text:
+        return None
+    for layout in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, layout)
+        except ValueError:
+            pass
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def build_q(
+    query: str | None, match: tuple[str, ...], fuzzy: tuple[str, ...], ranges: tuple[str, ...]
+) -> str | None:
+    """The ``q`` text for the query options, or None when none was given."""
+    from harbor_replication.query import Fuzzy, Range, build_query
+
+    conditions: dict[str, QueryValue] = {}
+
+    def add(option: str, key: str, value: QueryValue) -> None:
+        if key in conditions:
+            raise click.BadParameter(f"{key!r} is given twice", param_hint=option)
+        conditions[key] = value
+
+    for given in match:
+        add("--match", *_split("--match", given))
+    for given in fuzzy:
+        key, value = _split("--fuzzy", given)
+        add("--fuzzy", key, Fuzzy(value))
+    for given in ranges:
+        key, value = _split("--range", given)
+        low, sep, high = value.partition("~")
+        if not sep or "~" in high:
+            raise click.BadParameter(f"expected KEY=MIN~MAX, got {given!r}", param_hint="--range")
+        if not low and not high:
+            raise click.BadParameter(f"{given!r} has no bound", param_hint="--range")
+        add("--range", key, Range(_bound(low), _bound(high)))
+    parts = [build_query(conditions)] if conditions else []
+    if query:
+        parts.append(query)
+    return ",".join(parts) or None

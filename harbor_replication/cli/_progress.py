@@ -1,0 +1,207 @@
+"""Following an execution to its end: a live bar on a terminal, plain lines elsewhere."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from harbor_replication.cli._output import console, emit_data, say, table, text
+from harbor_replication.cli._session import ExitStatus, Session
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from harbor_replication.models import ReplicationExecution
+
+EXIT_FOR_STATUS = {
+    "Succeed": ExitStatus.SUCCEEDED,
+    "Failed": ExitStatus.FAILED,
+    "Stopped": ExitStatus.STOPPED,
+}
+SHOWN_FAILED_TASKS = 50
+
+
+def _counts(execution: ReplicationExecution) -> dict[str, int]:
+    record = execution.to_dict()
+    return {
+        key: int(record.get(key) or 0)
+        for key in ("total", "succeed", "failed", "in_progress", "stopped")
+    }
+
+
+def status_word(execution: ReplicationExecution) -> str:
+    """Harbor's status, with the empty status of a pending execution spelled out."""
+    status = execution.to_dict().get("status")
+    return status or "Pending"
+
+
+class _PlainProgress:
+    """One line on stderr each time the status or a counter changes."""
+
+    def __init__(self, execution_id: int) -> None:
+        self._execution_id = execution_id
+        self._started = time.monotonic()
+        self._last: tuple[object, ...] | None = None
+
+    def __enter__(self) -> _PlainProgress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def __call__(self, execution: ReplicationExecution) -> None:
+        counts = _counts(execution)
+        state = (status_word(execution), *counts.values())
+        if state == self._last:
+            return
+        self._last = state
+        done = counts["succeed"] + counts["failed"] + counts["stopped"]
+        click.echo(
+            f"execution {self._execution_id}: {state[0]}, {done}/{counts['total']} tasks done "
+            f"({counts['succeed']} succeeded, {counts['failed']} failed, "
+            f"{counts['stopped']} stopped), {counts['in_progress']} in progress, "
+            f"{time.monotonic() - self._started:.1f}s",
+            err=True,
+        )
+
+
+class _LiveProgress:
+    """A rich progress bar on the terminal's stderr."""
+
+    def __init__(self, execution_id: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress: Progress = Progress(
+            TextColumn("execution {task.fields[execution_id]} {task.fields[status]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(
+                "[green]{task.fields[succeed]} succeeded[/] [red]{task.fields[failed]} failed[/]"
+                " [yellow]{task.fields[in_progress]} in progress[/]"
+            ),
+            TimeElapsedColumn(),
+            console=console(stderr=True),
+        )
+        self._task: TaskID = self._progress.add_task(
+            "replication",
+            total=None,
+            execution_id=execution_id,
+            status="Pending",
+            succeed=0,
+            failed=0,
+            in_progress=0,
+        )
+
+    def __enter__(self) -> _LiveProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def __call__(self, execution: ReplicationExecution) -> None:
+        counts = _counts(execution)
+        self._progress.update(
+            self._task,
+            total=counts["total"] or None,
+            completed=counts["succeed"] + counts["failed"] + counts["stopped"],
+            status=status_word(execution),
+            succeed=counts["succeed"],
+            failed=counts["failed"],
+            in_progress=counts["in_progress"],
+        )
+
+
+def _duration(execution: ReplicationExecution) -> str:
+    from harbor_replication.models import Unset
+
+    start, end = execution.start_time, execution.end_time
+    if start is None or end is None or isinstance(start, Unset) or isinstance(end, Unset):
+        return ""
+    return f" in {(end - start).total_seconds():.1f}s"
+
+
+def _summary(session: Session, execution: ReplicationExecution) -> None:
+    counts = _counts(execution)
+    record = execution.to_dict()
+    say(
+        session,
+        f"Execution {record.get('id')} of policy {record.get('policy_id')}: "
+        f"{status_word(execution)}{_duration(execution)}. {counts['total']} tasks: "
+        f"{counts['succeed']} succeeded, {counts['failed']} failed, "
+        f"{counts['stopped']} stopped, {counts['in_progress']} in progress.",
+    )
+    if record.get("status_text"):
+        say(session, f"Harbor says: {record['status_text']}")
+    if not counts["failed"]:
+        return
+    failed = session.client().get_replication_tasks(
+        int(record["id"]), status="Failed", page_size=SHOWN_FAILED_TASKS, limit=SHOWN_FAILED_TASKS
+    )
+    columns = [
+        ("TASK", lambda r: r.get("id")),
+        ("TYPE", lambda r: r.get("resource_type")),
+        ("SOURCE", lambda r: r.get("src_resource")),
+        ("DESTINATION", lambda r: r.get("dst_resource")),
+        ("ENDED", lambda r: text(r.get("end_time"))),
+    ]
+    title = f"Failed tasks ({counts['failed']}):"
+    console(stderr=session.machine_output).print(
+        table(columns, (t.to_dict() for t in failed), title)
+    )
+    say(session, f"Read a task's log: harbor-replication log {record.get('id')} TASK")
+
+
+def follow(session: Session, execution_id: int, timeout: float | None, poll_interval: float) -> int:
+    """Wait for the execution to end, showing progress; print a summary; return the exit status."""
+    from harbor_replication import WaitTimeoutError
+
+    client = session.client()
+    reporter: Any = (
+        _LiveProgress(execution_id)
+        if console(stderr=True).is_terminal
+        else _PlainProgress(execution_id)
+    )
+    try:
+        with reporter:
+            execution = client.wait_for_replication(
+                execution_id, timeout=timeout, poll_interval=poll_interval, on_progress=reporter
+            )
+    except WaitTimeoutError as exc:
+        execution = client.get_replication(execution_id)
+        _report(session, execution)
+        click.echo(
+            f"harbor-replication: {exc}; it goes on "
+            f"(stop it with: harbor-replication stop {execution_id})",
+            err=True,
+        )
+        return ExitStatus.TIMED_OUT
+    except KeyboardInterrupt:
+        click.echo(
+            f"\ninterrupted; execution {execution_id} goes on "
+            f"(stop it with: harbor-replication stop {execution_id})",
+            err=True,
+        )
+        return 130
+    _report(session, execution)
+    return EXIT_FOR_STATUS.get(status_word(execution), ExitStatus.FAILED)
+
+
+def _report(session: Session, execution: ReplicationExecution) -> None:
+    if session.machine_output:
+        emit_data(session, execution.to_dict())
+    _summary(session, execution)

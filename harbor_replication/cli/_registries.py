@@ -1,0 +1,165 @@
+"""``harbor-replication registries ...``: the registry endpoints policies copy from or to."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO
+
+import click
+
+from harbor_replication.cli._input import confirm_deletion, read_mapping
+from harbor_replication.cli._listing import build_q, paging_options, query_options
+from harbor_replication.cli._output import Column, details, emit, emit_data, say, table
+from harbor_replication.cli._session import Session, pass_session
+
+COLUMNS: list[Column] = [
+    ("ID", lambda r: r.get("id")),
+    ("NAME", lambda r: r.get("name")),
+    ("TYPE", lambda r: r.get("type")),
+    ("URL", lambda r: r.get("url")),
+    ("STATUS", lambda r: r.get("status")),
+    ("DESCRIPTION", lambda r: r.get("description")),
+]
+
+registry_id_argument = click.argument("registry_id", type=click.IntRange(min=1))
+
+
+@click.group()
+def registries() -> None:
+    """Registry endpoints: other registries a policy pulls from or pushes to."""
+
+
+@registries.command("list")
+@query_options
+@paging_options
+@pass_session
+def list_registries(
+    session: Session,
+    query: str | None,
+    match: tuple[str, ...],
+    fuzzy: tuple[str, ...],
+    ranges: tuple[str, ...],
+    sort: str | None,
+    limit: int | None,
+    page_size: int,
+) -> None:
+    """List registry endpoints (keys that filter: name, type, url, description, ...)."""
+    q = build_q(query, match, fuzzy, ranges)
+    found = session.client().get_registries(q, sort=sort, page_size=page_size, limit=limit)
+    emit(session, found, lambda: table(COLUMNS, (r.to_dict() for r in found)))
+
+
+@registries.command("show")
+@registry_id_argument
+@pass_session
+def show_registry(session: Session, registry_id: int) -> None:
+    """Show one registry endpoint (Harbor masks its secret)."""
+    registry = session.client().get_registry(registry_id)
+    emit(session, registry, lambda: details(registry.to_dict()))
+
+
+def _secret(access_key: str | None, access_secret: str | None) -> str | None:
+    if access_key and access_secret is None and sys.stdin.isatty():
+        return str(click.prompt(f"Secret for {access_key}", hide_input=True, err=True))
+    return access_secret
+
+
+@registries.command("create")
+@click.option("-f", "--file", type=click.File("r"), help="a YAML or JSON registry (- for stdin)")
+@click.option("--name")
+@click.option("--type", "kind", metavar="TYPE", help="harbor, docker-hub, aws-ecr, ...")
+@click.option("--url")
+@click.option("--description")
+@click.option("--access-key", help="the user name or key Harbor signs in with")
+@click.option("--access-secret", help="its secret (asked for on a terminal when left out)")
+@click.option("--skip-tls-verify", is_flag=True, help="Harbor does not check its certificate")
+@pass_session
+def create_registry(
+    session: Session,
+    file: IO[str] | None,
+    name: str | None,
+    kind: str | None,
+    url: str | None,
+    description: str | None,
+    access_key: str | None,
+    access_secret: str | None,
+    skip_tls_verify: bool,
+) -> None:
+    """Create a registry endpoint from a file (-f) and/or flags."""
+    from harbor_replication import location_id
+
+    fields = read_mapping(file)
+    for key, value in (("name", name), ("type", kind), ("url", url), ("description", description)):
+        if value is not None:
+            fields[key] = value
+    if skip_tls_verify:
+        fields["insecure"] = True
+    secret = _secret(access_key, access_secret)
+    if access_key is not None or secret is not None:
+        credential = dict(fields.get("credential") or {"type": "basic"})
+        credential.update(
+            {k: v for k, v in (("access_key", access_key), ("access_secret", secret)) if v}
+        )
+        fields["credential"] = credential
+    missing = [key for key in ("name", "type", "url") if not fields.get(key)]
+    if missing:
+        raise click.UsageError(f"a registry needs {', '.join(missing)} (flags or file)")
+    client = session.client()
+    registry_id = location_id(client.create_registry(fields))
+    if session.machine_output:
+        emit_data(session, client.get_registry(registry_id).to_dict())
+    else:
+        say(session, f"Created registry {registry_id} ({fields['name']}).")
+
+
+@registries.command("delete")
+@registry_id_argument
+@click.option("-y", "--yes", is_flag=True, help="do not ask for confirmation")
+@pass_session
+def delete_registry(session: Session, registry_id: int, yes: bool) -> None:
+    """Delete a registry endpoint (Harbor refuses while a policy uses it)."""
+    client = session.client()
+    registry = client.get_registry(registry_id)
+    confirm_deletion(f"registry {registry_id} ({registry.name})", yes)
+    client.delete_registry(registry_id)
+    if session.machine_output:
+        emit_data(session, registry.to_dict())
+    else:
+        say(session, f"Deleted registry {registry_id} ({registry.name}).")
+
+
+@registries.command("ping")
+@click.argument("registry_id", type=click.IntRange(min=1), required=False)
+@click.option("--url", help="try this endpoint instead of a saved one")
+@click.option("--type", "kind", metavar="TYPE", help="its adapter type, e.g. harbor")
+@click.option("--access-key")
+@click.option("--access-secret")
+@click.option("--skip-tls-verify", is_flag=True)
+@pass_session
+def ping_registry(
+    session: Session,
+    registry_id: int | None,
+    url: str | None,
+    kind: str | None,
+    access_key: str | None,
+    access_secret: str | None,
+    skip_tls_verify: bool,
+) -> None:
+    """Check that Harbor reaches a registry: a saved one (REGISTRY_ID) or a new --url."""
+    if (registry_id is None) == (url is None):
+        raise click.UsageError("give either REGISTRY_ID or --url")
+    target = {
+        "id": registry_id,
+        "url": url,
+        "type": kind,
+        "access_key": access_key,
+        "access_secret": _secret(access_key, access_secret),
+        "insecure": skip_tls_verify or None,
+    }
+    body = {key: value for key, value in target.items() if value is not None}
+    session.client().ping_registry(body)
+    shown = f"registry {registry_id}" if registry_id is not None else str(url)
+    if session.machine_output:
+        emit_data(session, {**{k: body[k] for k in ("id", "url") if k in body}, "reachable": True})
+    else:
+        say(session, f"Harbor reaches {shown}.")

@@ -1,0 +1,145 @@
+"""What every command shares: the global options, the client, and how failures end."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from harbor_replication import HarborAPIError, ReplicationClient
+
+
+class ExitStatus(IntEnum):
+    """The exit statuses of ``harbor-replication``; the waiting commands end with the first four."""
+
+    SUCCEEDED = 0
+    FAILED = 1
+    STOPPED = 2
+    TIMED_OUT = 3
+    USAGE = 4
+    API = 5
+
+
+def _set_exit_code(exc: click.ClickException, status: int) -> None:
+    # Click declares exit_code a class variable; here it varies per failure.
+    setattr(exc, "exit_code", status)  # noqa: B010
+
+
+class CommandError(click.ClickException):
+    """A failure reported on one line of stderr, ending the command with ``exit_code``."""
+
+    def __init__(self, message: str, exit_code: int = ExitStatus.API) -> None:
+        super().__init__(message)
+        _set_exit_code(self, exit_code)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"harbor-replication: error: {self.format_message()}", err=True)
+
+
+@dataclass
+class Session:
+    """The global options of one invocation; the client is made on first use."""
+
+    url: str | None
+    username: str | None
+    secret: str | None
+    verify: bool | str
+    output: str
+    debug: bool
+    _client: ReplicationClient | None = field(default=None, repr=False)
+
+    @property
+    def machine_output(self) -> bool:
+        """True for ``--output json|yaml``: stdout holds nothing but the data."""
+        return self.output != "table"
+
+    def client(self) -> ReplicationClient:
+        if self._client is None:
+            from harbor_replication import CleartextCredentialsWarning, ReplicationClient
+
+            if not self.url:
+                raise click.UsageError("no Harbor URL: pass --url or set HARBOR_URL")
+            secret = self.secret
+            if self.username and secret is None:
+                if not sys.stdin.isatty():
+                    raise click.UsageError(
+                        f"no secret for {self.username!r}: pass --secret or set HARBOR_SECRET"
+                    )
+                secret = click.prompt(f"Secret for {self.username}", hide_input=True, err=True)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", CleartextCredentialsWarning)
+                client = ReplicationClient(
+                    self.url, username=self.username, secret=secret, verify=self.verify
+                )
+            for warning in caught:
+                click.echo(f"harbor-replication: warning: {warning.message}", err=True)
+            click.get_current_context().call_on_close(client.close)
+            self._client = client
+        return self._client
+
+
+pass_session = click.make_pass_decorator(Session)
+
+
+def _api_error_line(exc: HarborAPIError) -> str:
+    if exc.errors:
+        said = "; ".join(f"{e.code}: {e.message}" for e in exc.errors)
+    else:
+        snippet = " ".join(exc.text.split())[:100]
+        said = f"non-Harbor answer {snippet!r}" if snippet else "empty answer"
+    request = f" [request id {exc.request_id}]" if exc.request_id else ""
+    action = exc.operation.replace("_", " ")
+    return f"cannot {action} ({exc.method} {exc.path}): HTTP {exc.status_code} {said}{request}"
+
+
+def command_error(exc: Exception, url: str | None) -> CommandError | None:
+    """The one-line error for an exception a command let through; None for a bug."""
+    from harbor_replication import _errors as errors
+
+    if isinstance(exc, errors.WaitTimeoutError):
+        return CommandError(str(exc), ExitStatus.TIMED_OUT)
+    if isinstance(exc, errors.QueryError):
+        return CommandError(f"invalid query: {exc}", ExitStatus.USAGE)
+    if isinstance(exc, errors.HarborAPIError):
+        return CommandError(_api_error_line(exc), ExitStatus.API)
+    if isinstance(exc, errors.HarborConnectionError):
+        return CommandError(f"cannot reach Harbor at {url}: {exc}", ExitStatus.API)
+    if isinstance(exc, errors.HarborError):
+        return CommandError(str(exc), ExitStatus.API)
+    if isinstance(exc, ValueError):
+        return CommandError(str(exc), ExitStatus.USAGE)
+    return None
+
+
+class RootGroup(click.Group):
+    """Turns failures into one line and the documented exit statuses."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            _set_exit_code(exc, ExitStatus.USAGE)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            _set_exit_code(exc, ExitStatus.USAGE)
+            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            session = ctx.find_object(Session)
+            error = command_error(exc, session.url if session else None)
+            if error is None:
+                raise
+            if session is not None and session.debug:
+                traceback.print_exception(exc, file=sys.stderr)
+            raise error from exc
