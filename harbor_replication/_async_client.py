@@ -15,6 +15,7 @@ from typing import TypeVar
 import httpx
 
 from harbor_replication import _core
+from harbor_replication._async_pages import walk_pages
 from harbor_replication._core import (
     PagedCall,
     PolicyInput,
@@ -44,6 +45,9 @@ class AsyncReplicationClient:
     ``username`` or ``secret`` is not given, ``HARBOR_URL``, ``HARBOR_USERNAME`` and
     ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
     path or an ``ssl.SSLContext``. Use it as ``async with`` or call :meth:`aclose`.
+
+    Listings fetch their first page alone; once it has given the total, the pages after
+    it are requested ``page_concurrency`` at a time (default 6), still yielded in order.
     """
 
     def __init__(
@@ -55,8 +59,10 @@ class AsyncReplicationClient:
         verify: VerifyTypes = True,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        page_concurrency: int = _core.DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         self._settings = resolve(url, username, secret)
+        self._page_concurrency = _core.check_page_concurrency(page_concurrency)
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(verify, timeout), transport=transport
         )
@@ -98,12 +104,8 @@ class AsyncReplicationClient:
             raise HarborConnectionError(f"{call.operation}: {exc}") from exc
         return _core.finish(call, response)
 
-    async def _iterate(self, call: PagedCall[T]) -> AsyncIterator[T]:
-        walk = _core.PageWalk(call)
-        while not walk.done:
-            page = await self._send(call.page(walk.next_page))
-            for item in walk.take(page):
-                yield item
+    def _iterate(self, call: PagedCall[T]) -> AsyncIterator[T]:
+        return walk_pages(self._send, call, self._page_concurrency)
 
     # --- executions --------------------------------------------------------------------
 

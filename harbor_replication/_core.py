@@ -44,6 +44,8 @@ RegistryUpdateInput: TypeAlias = RegistryUpdate | Mapping[str, Any]
 RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 
 MAX_PAGE_SIZE = 100
+# Pages the async client requests at once; a polite load for one Harbor core.
+DEFAULT_PAGE_CONCURRENCY = 6
 # Go's zero time, which Harbor sends for a time that is not set yet (SEMANTICS 5).
 _ZERO_TIME_PREFIX = "0001-01-01T"
 
@@ -69,6 +71,12 @@ def check_page(page: object, page_size: object) -> tuple[int, int]:
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {page_size}")
     return page, page_size  # type: ignore[return-value]
+
+
+def check_page_concurrency(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"page_concurrency must be a positive int, got {value!r}")
+    return value
 
 
 def check_limit(limit: object) -> int | None:
@@ -153,15 +161,17 @@ class PageWalk(Generic[T]):
     """Decides, from a listing's own parameters and each answer, whether to go on.
 
     Each next request is built from the call's parameters (page + 1), never from the
-    ``Link`` header, whose query Harbor has percent-decoded (SEMANTICS 23).
+    ``Link`` header, whose query Harbor has percent-decoded (SEMANTICS 23). Answers
+    must be handed to :meth:`take` in page order, whatever order they arrived in.
     """
 
-    __slots__ = ("call", "done", "next_page", "wanted")
+    __slots__ = ("call", "done", "next_page", "total", "wanted")
 
     def __init__(self, call: PagedCall[T]) -> None:
         self.call = call
         self.next_page = call.first_page
         self.wanted = call.limit
+        self.total: int | None = None
         self.done = False
 
     def take(self, page: Page[T]) -> list[T]:
@@ -174,10 +184,28 @@ class PageWalk(Generic[T]):
             self.wanted -= len(items)
         seen_through = self.next_page * page_size
         self.next_page += 1
+        self.total = page.total
         self.done = (
             short or self.wanted == 0 or (page.total is not None and seen_through >= page.total)
         )
         return items
+
+    def plan(self) -> range:
+        """The pages known to be needed, from ``next_page`` on; they may be fetched at once.
+
+        Until an answer has given ``X-Total-Count`` that is ``next_page`` alone. Then it
+        runs to the last page the total holds, or the last one ``limit`` needs if that
+        comes first: a page the walk will not use is never in the plan.
+        """
+        if self.done:
+            return range(self.next_page, self.next_page)
+        page_size = self.call.page_size
+        last = self.next_page
+        if self.total is not None:
+            last = max(last, -(-self.total // page_size))
+        if self.wanted is not None:
+            last = min(last, self.next_page - 1 + -(-self.wanted // page_size))
+        return range(self.next_page, last + 1)
 
 
 def _model_parser(model: type[M]) -> Callable[[httpx.Response], M]:

@@ -23,6 +23,7 @@ from harbor_replication._core import (
 )
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
 from harbor_replication._settings import DEFAULT_TIMEOUT, TimeoutTypes, VerifyTypes, resolve
+from harbor_replication._sync_pages import walk_pages
 from harbor_replication_api.models import (
     Registry,
     ReplicationExecution,
@@ -42,6 +43,9 @@ class ReplicationClient:
     ``username`` or ``secret`` is not given, ``HARBOR_URL``, ``HARBOR_USERNAME`` and
     ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
     path or an ``ssl.SSLContext``. Use it as ``with`` or call :meth:`close`.
+
+    Listings request their pages one at a time, as they are consumed; the
+    ``page_concurrency`` keyword only matters to the async client.
     """
 
     def __init__(
@@ -53,8 +57,10 @@ class ReplicationClient:
         verify: VerifyTypes = True,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        page_concurrency: int = _core.DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         self._settings = resolve(url, username, secret)
+        self._page_concurrency = _core.check_page_concurrency(page_concurrency)
         self._http = httpx.Client(
             **self._settings.httpx_options(verify, timeout), transport=transport
         )
@@ -97,11 +103,7 @@ class ReplicationClient:
         return _core.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Iterator[T]:
-        walk = _core.PageWalk(call)
-        while not walk.done:
-            page = self._send(call.page(walk.next_page))
-            for item in walk.take(page):
-                yield item
+        return walk_pages(self._send, call, self._page_concurrency)
 
     # --- executions --------------------------------------------------------------------
 
