@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import socket
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -27,6 +30,25 @@ class _Server(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         self.ready.set()
+
+
+class _ForegroundServer(uvicorn.Server):
+    """A uvicorn server that ends quietly (exit status 0) on SIGINT or SIGTERM.
+
+    uvicorn re-raises the signal after its graceful shutdown; a command-line tool that was
+    asked to stop has done nothing wrong, so the signal only starts the shutdown here.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        stop_signals = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stop_signals}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self._captured_signals.clear()
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -159,7 +181,7 @@ def serve(
     """Serve in the foreground until SIGINT or SIGTERM; announce the URL on one line first."""
     sock = _listen(host, port)
     print(f"Harbor simulator listening on {_base_url(sock)}", file=out or sys.stdout, flush=True)
-    server = uvicorn.Server(
+    server = _ForegroundServer(
         uvicorn.Config(create_app(config), lifespan="off", log_level="warning", access_log=False)
     )
     try:

@@ -1,0 +1,127 @@
+"""Starting the simulator: the context manager, the command line, seed files, the pytest plugin
+and the state API that tests and benchmarks use."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.simulator.simulator_helpers import ADMIN, finished_execution, start
+
+SEED = {
+    "local": {"artifacts": [{"repository": "base/os", "tags": ["1", "2"]}]},
+    "registries": [
+        {
+            "name": "upstream",
+            "type": "docker-registry",
+            "url": "https://registry.example.org",
+            "artifacts": [{"repository": "apps/web", "tags": ["1.0", "1.1"], "labels": ["ok"]}],
+        }
+    ],
+    "policies": [
+        {
+            "name": "pull-web",
+            "src_registry": {"id": 1},
+            "dest_namespace": "copies",
+            "enabled": True,
+        }
+    ],
+}
+
+
+def test_context_manager_serves_then_frees_the_port(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(SEED))
+    with HarborSimulator(SimulatorConfig(task_duration=0.01, seed=seed)) as harbor:
+        assert harbor.url.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=harbor.api_url, auth=ADMIN) as api:
+            assert [r["name"] for r in api.get("/registries").json()] == ["upstream"]
+            api.cookies.clear()
+            final = finished_execution(api, start(api, 1))
+        assert final["status"] == "Succeed"
+        assert harbor.state.artifacts(0) == [
+            "base/os:1",
+            "base/os:2",
+            "copies/web:1.0",
+            "copies/web:1.1",
+        ]
+        url = harbor.url
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/api/v2.0/ping")
+
+
+def test_command_line_prints_its_url_and_stops_on_sigterm(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        "registries:\n"
+        "  - name: yaml-upstream\n"
+        "    type: harbor\n"
+        "    url: https://yaml.example.org\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harbor_replication.simulator", "--port", "0", "--seed", str(seed),
+         "--task-duration", "0.01", "--admin-password", "S3cret!"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        assert line.startswith("Harbor simulator listening on http://127.0.0.1:")
+        url = line.rsplit(" ", 1)[1]
+        registries = httpx.get(url + "/api/v2.0/registries", auth=("admin", "S3cret!")).json()
+        assert [r["name"] for r in registries] == ["yaml-upstream"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+
+
+def test_pytest_plugin_fixture(tmp_path: Path) -> None:
+    (tmp_path / "test_uses_plugin.py").write_text(
+        "import httpx\n"
+        "def test_ping(harbor_simulator):\n"
+        "    assert httpx.get(harbor_simulator.api_url + '/ping').text == 'Pong'\n"
+        "    assert harbor_simulator.state.execution_count() == 0\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "harbor_replication.simulator.pytest_plugin",
+         "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_state_bulk_api_serves_large_lists_quickly(
+    harbor: HarborSimulator, api: httpx.Client
+) -> None:
+    harbor.state.add_finished_executions(1, 5000)
+    big = harbor.state.add_finished_execution(1, 50_000, status="Failed")
+    assert harbor.state.execution_count(policy_id=1) == 5001
+    assert harbor.state.execution_count(policy_id=2) == 0
+    began = time.perf_counter()
+    last = api.get("/replication/executions", params={"page": 51, "page_size": 100})
+    tasks = api.get(f"/replication/executions/{big}/tasks", params={"page": 500, "page_size": 100})
+    again = api.get(f"/replication/executions/{big}/tasks", params={"page": 2, "page_size": 100})
+    assert time.perf_counter() - began < 3
+    assert last.headers["X-Total-Count"] == "5001"
+    assert len(last.json()) == 1
+    assert tasks.headers["X-Total-Count"] == "50000"
+    assert len(tasks.json()) == 100
+    assert {t["status"] for t in again.json()} == {"Failed"}
+    summary = api.get(f"/replication/executions/{big}").json()
+    assert (summary["status"], summary["total"], summary["failed"]) == ("Failed", 50_000, 50_000)
+    harbor.state.reset()
+    assert harbor.state.execution_count() == 0
