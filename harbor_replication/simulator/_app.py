@@ -24,10 +24,19 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import _body
+from ._adapters import ADAPTERS
 from ._config import SimulatorConfig
 from ._errors import HarborError
-from ._query import QueryError, build_links, go_parse_query, page_slice, parse_q, parse_sort
-from ._state import ADAPTERS, SimulatorState
+from ._query import (
+    Fuzzy,
+    QueryError,
+    build_links,
+    go_parse_query,
+    page_slice,
+    parse_q,
+    parse_sort,
+)
+from ._state import SimulatorState
 from ._times import format_time
 
 API_PREFIX = "/api/v2.0"
@@ -138,8 +147,8 @@ class HarborApi:
     @staticmethod
     def query(request: Request) -> dict[str, str]:
         """Query parameters as go-swagger binds them: Go parsing, last value, empty = absent."""
-        raw = request.scope.get("query_string", b"").decode("latin-1")
-        return {key: values[-1] for key, values in go_parse_query(raw).items() if values[-1]}
+        parsed = go_parse_query(_raw_query(request))
+        return {key: values[-1] for key, values in parsed.items() if values[-1]}
 
     @staticmethod
     def path_id(request: Request, name: str = "id") -> int:
@@ -161,10 +170,10 @@ class HarborApi:
     def page(self, request: Request, items: list[Any], params: Mapping[str, str]) -> Response:
         page, page_size = self.paging(params)
         headers = {"X-Total-Count": str(len(items))}
-        raw_query = request.scope.get("query_string", b"").decode("latin-1")
-        link = build_links(request.url.path, raw_query, len(items), page, page_size)
+        link = build_links(request.url.path, _raw_query(request), len(items), page, page_size)
         if link:
-            headers["Link"] = link
+            # the decoded query may hold any byte; Go writes them as they are
+            headers["Link"] = link.encode("utf-8", "surrogateescape").decode("latin-1")
         return _json(items[page_slice(len(items), page, page_size)], headers)
 
     @staticmethod
@@ -212,8 +221,8 @@ class HarborApi:
         params = self.query(request)
         self.paging(params)
         keywords, sorts = self.keywords_and_sorts(params)
-        if "name" in params:
-            keywords["name"] = parse_q("name=~" + _escape_for_q(params["name"]))["name"]
+        if "name" in params:  # the deprecated parameter: a fuzzy match on the name
+            keywords["name"] = Fuzzy(params["name"])
         return self.page(request, self.state.list_policies(keywords, sorts), params)
 
     async def create_policy(self, request: Request) -> Response:
@@ -301,8 +310,8 @@ class HarborApi:
         params = self.query(request)
         self.paging(params)
         keywords, sorts = self.keywords_and_sorts(params)
-        if "name" in params:
-            keywords["name"] = parse_q("name=~" + _escape_for_q(params["name"]))["name"]
+        if "name" in params:  # the deprecated parameter: a fuzzy match on the name
+            keywords["name"] = Fuzzy(params["name"])
         return self.page(request, self.state.list_registries(keywords, sorts), params)
 
     async def create_registry(self, request: Request) -> Response:
@@ -370,9 +379,9 @@ class HarborApi:
         ]
 
 
-def _escape_for_q(value: str) -> str:
-    """The deprecated ``name`` parameter is not a ``q``: keep its text literal."""
-    return value.replace("%", "%25").replace("+", "%2B")
+def _raw_query(request: Request) -> str:
+    raw: bytes = request.scope.get("query_string", b"")
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _dispatch(handlers: Mapping[str, Handler]) -> Handler:

@@ -9,97 +9,32 @@ for tests that inspect it from another thread.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from ._adapters import ADAPTERS
 from ._config import SimulatorConfig
 from ._errors import HarborError
 from ._filters import Artifact, apply_filters, destination_repository
+from ._model import (
+    LOCAL_REGISTRY_ID,
+    MASKED_SECRET,
+    STORED_EXECUTION_STATUS,
+    STORED_TASK_STATUSES,
+    STORED_TRIGGER,
+    Execution,
+    Policy,
+    Registry,
+    Task,
+    artifact_digest,
+)
 from ._query import Columns, Condition, Record, Sort, select
-from ._times import ZERO_TIME, format_log_time, format_time
-
-LOCAL_REGISTRY_ID = 0
-MASKED_SECRET = "*****"
-SKIPPED_MESSAGE = "Execution skipped: active replication still in progress."
-
-ADAPTERS: dict[str, dict[str, Any]] = {
-    "harbor": {},
-    "docker-hub": {
-        "endpoint_pattern": {
-            "endpoint_type": "EndpointPatternTypeFix",
-            "endpoints": [{"key": "hub.docker.com", "value": "https://hub.docker.com"}],
-        }
-    },
-    "docker-registry": {},
-    "aws-ecr": {
-        "endpoint_pattern": {
-            "endpoint_type": "EndpointPatternTypeList",
-            "endpoints": [
-                {"key": "us-east-1", "value": "https://api.ecr.us-east-1.amazonaws.com"},
-                {"key": "eu-west-1", "value": "https://api.ecr.eu-west-1.amazonaws.com"},
-            ],
-        },
-        "credential_pattern": {
-            "access_key_type": "AccessKeyTypeStandard",
-            "access_secret_type": "AccessSecretTypeStandard",
-        },
-    },
-    "azure-acr": {},
-    "google-gcr": {
-        "endpoint_pattern": {
-            "endpoint_type": "EndpointPatternTypeList",
-            "endpoints": [
-                {"key": "gcr.io", "value": "https://gcr.io"},
-                {"key": "us.gcr.io", "value": "https://us.gcr.io"},
-            ],
-        },
-        "credential_pattern": {
-            "access_key_type": "AccessKeyTypeFix",
-            "access_key_data": "_json_key",
-            "access_secret_type": "AccessSecretTypeFile",
-        },
-    },
-    "github-ghcr": {
-        "endpoint_pattern": {
-            "endpoint_type": "EndpointPatternTypeFix",
-            "endpoints": [{"key": "ghcr.io", "value": "https://ghcr.io"}],
-        }
-    },
-    "gitlab": {},
-    "quay": {},
-    "jfrog-artifactory": {},
-}
-
-# Execution and task statuses as Harbor stores them, and how its API shows them.
-_SHOWN_EXECUTION_STATUS = {
-    "Pending": "",
-    "Running": "InProgress",
-    "Success": "Succeed",
-    "Error": "Failed",
-    "Stopped": "Stopped",
-}
-_STORED_EXECUTION_STATUS = {
-    "InProgress": "Running",
-    "Succeed": "Success",
-    "Failed": "Error",
-    "Stopped": "Stopped",
-}
-_SHOWN_TASK_STATUS = {"Running": "InProgress", "Success": "Succeed", "Error": "Failed"}
-_STORED_TASK_STATUSES = {
-    "InProgress": ("Scheduled", "Running"),
-    "Succeed": ("Success",),
-    "Failed": ("Error",),
-}
-_SHOWN_TRIGGER = {"MANUAL": "manual", "SCHEDULE": "scheduled", "EVENT": "event_based"}
-_STORED_TRIGGER = {shown: stored for stored, shown in _SHOWN_TRIGGER.items()}
+from ._times import ZERO_TIME, format_time
+from ._validation import normalize_url, unhealthy, validate_cron, validate_filter
 
 REGISTRY_COLUMNS = Columns(
     {
@@ -167,311 +102,8 @@ _TASKS_DEFAULT = (Sort("start_time", True), Sort("id", True))
 _BY_ID = (Sort("id", False),)
 
 
-def artifact_digest(repository: str, tag: str) -> str:
-    return "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
-
-
-def normalize_url(url: str) -> str:
-    """Harbor's ``lib.ValidateHTTPURL``: default to http, only http(s), no trailing slash."""
-    url = url.strip()
-    if "://" not in url:
-        url = "http://" + url
-    match = re.fullmatch(r"(https?)://([^/?#\s]+)([^?#\s]*)", url)
-    if not match:
-        raise HarborError(400, f"invalid HTTP URL: {url}")
-    return url.rstrip("/")
-
-
 def _content_key(url: str) -> str:
     return re.sub(r"^https?://", "", url).lower()
-
-
-@dataclass
-class Registry:
-    id: int
-    name: str
-    url: str
-    type: str
-    description: str
-    insecure: bool
-    ca_certificate: str
-    credential_type: str
-    access_key: str
-    access_secret: str
-    creation_time: float
-    update_time: float
-    status: str = "healthy"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "url": self.url,
-            "type": self.type,
-            "description": self.description,
-            "insecure": self.insecure,
-            "ca_certificate": self.ca_certificate,
-            "credential": {
-                "type": self.credential_type,
-                "access_key": self.access_key,
-                "access_secret": MASKED_SECRET if self.access_secret else "",
-            },
-            "status": self.status,
-            "creation_time": format_time(self.creation_time),
-            "update_time": format_time(self.update_time),
-        }
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "name": self.name,
-            "credential_type": self.credential_type,
-            "access_key": self.access_key,
-            "type": self.type,
-            "insecure": self.insecure,
-            "description": self.description,
-            "status": self.status,
-            "creation_time": self.creation_time,
-            "update_time": self.update_time,
-        }
-
-
-@dataclass
-class Policy:
-    id: int
-    name: str
-    description: str
-    creator: str
-    src_registry_id: int
-    dest_registry_id: int
-    dest_namespace: str
-    dest_namespace_replace_count: int
-    trigger_type: str
-    cron: str
-    filters: list[dict[str, Any]]
-    replicate_deletion: bool
-    override: bool
-    enabled: bool
-    speed: int
-    copy_by_chunk: bool
-    single_active_replication: bool
-    creation_time: float
-    update_time: float
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "creator": self.creator,
-            "src_registry_id": self.src_registry_id,
-            "dest_registry_id": self.dest_registry_id,
-            "dest_namespace": self.dest_namespace,
-            "dest_namespace_replace_count": self.dest_namespace_replace_count,
-            "override": self.override,
-            "enabled": self.enabled,
-            "trigger": self.trigger_type,
-            "filters": json.dumps(self.filters),
-            "replicate_deletion": self.replicate_deletion,
-            "creation_time": self.creation_time,
-            "update_time": self.update_time,
-            "speed": self.speed,
-            "copy_by_chunk": self.copy_by_chunk,
-            "single_active_replication": self.single_active_replication,
-        }
-
-
-class Task:
-    """One artifact to copy; its status follows from its planned times and the clock."""
-
-    __slots__ = (
-        "_json",
-        "artifact",
-        "destination",
-        "end",
-        "execution_id",
-        "failure",
-        "id",
-        "job_id",
-        "skip_existing",
-        "start",
-    )
-
-    def __init__(
-        self,
-        task_id: int,
-        execution_id: int,
-        artifact: Artifact,
-        destination: str,
-        start: float,
-        end: float,
-        failure: str,
-        skip_existing: bool = False,
-    ) -> None:
-        self.id = task_id
-        self.execution_id = execution_id
-        self.artifact = artifact
-        self.destination = destination
-        self.start = start
-        self.end = end
-        self.failure = failure
-        self.skip_existing = skip_existing
-        self.job_id = uuid.uuid4().hex[:24]
-        self._json: dict[str, Any] | None = None
-
-    @property
-    def resource_type(self) -> str:
-        return self.artifact.type if self.artifact.type in ("image", "chart") else "artifact"
-
-    def stored_status(self, now: float, stop_at: float | None) -> tuple[str, float, float]:
-        """(status as stored, start time, end time) at ``now``."""
-        if stop_at is not None and stop_at < self.end and stop_at <= now:
-            return "Stopped", (self.start if self.start <= stop_at else ZERO_TIME), stop_at
-        if now < self.start:
-            return "Pending", ZERO_TIME, ZERO_TIME
-        if now < self.end:
-            return "Running", self.start, ZERO_TIME
-        return ("Error" if self.failure else "Success"), self.start, self.end
-
-    def to_json(self, now: float, stop_at: float | None, final: bool) -> dict[str, Any]:
-        if final and self._json is not None:
-            return self._json
-        status, start, end = self.stored_status(now, stop_at)
-        shown = {
-            "id": self.id,
-            "execution_id": self.execution_id,
-            "status": _SHOWN_TASK_STATUS.get(status, status),
-            "job_id": self.job_id,
-            "operation": "copy",
-            "resource_type": self.resource_type,
-            "src_resource": self.artifact.reference,
-            "dst_resource": f"{self.destination}:{self.artifact.tag}",
-            "start_time": format_time(start),
-            "end_time": format_time(end),
-        }
-        if final:
-            self._json = shown
-        return shown
-
-    def log(self, now: float, stop_at: float | None, source: str, target: str) -> str:
-        """The job log written so far: lines appear as the copy progresses."""
-        if now < self.start:
-            return ""
-        duration = self.end - self.start
-        reference = self.artifact.reference
-        target_reference = f"{self.destination}:{self.artifact.tag}"
-        plan = [
-            (0.0, "INFO", "transfer.go:121", f"client for source registry [{source}] created"),
-            (0.0, "INFO", "transfer.go:131", f"client for destination registry [{target}] created"),
-            (
-                0.05,
-                "INFO",
-                "image.go:145",
-                f"copying {reference}(source registry) to "
-                f"{target_reference}(destination registry)...",
-            ),
-            (0.1, "INFO", "image.go:339", f"pulling the manifest of artifact {reference} ..."),
-        ]
-        if self.skip_existing:
-            plan.append((0.5, "INFO", "image.go:281",
-                         f"the artifact {target_reference} already exists on the destination "
-                         "registry, skip"))  # fmt: skip
-        else:
-            plan += [
-                (0.3, "INFO", "image.go:345", f"the manifest of artifact {reference} pulled"),
-                (0.5, "INFO", "image.go:388", f"copying the blob {self.artifact.digest}..."),
-                (0.8, "INFO", "image.go:398", f"copy the blob {self.artifact.digest} completed"),
-            ]
-        if self.failure:
-            plan.append((1.0, "ERROR", "transfer.go:105", self.failure))
-        else:
-            plan.append((1.0, "INFO", "image.go:160", f"copy {reference} completed"))
-        horizon = now if stop_at is None else min(now, stop_at)
-        lines = [
-            f"{format_log_time(self.start + share * duration)} [{level}] "
-            f"[/pkg/reg/adapter/native/{where}]: {text}"
-            for share, level, where, text in plan
-            if self.start + share * duration <= horizon
-            and (share < 1.0 or self.start + duration <= horizon)
-        ]
-        if stop_at is not None and stop_at < self.end and stop_at <= now:
-            lines.append(f"{format_log_time(stop_at)} [INFO] [/jobservice/runner/redis.go:151]: "
-                         "the job is stopped")  # fmt: skip
-        return "\n".join(lines) + "\n" if lines else ""
-
-
-@dataclass
-class Execution:
-    id: int
-    policy_id: int
-    trigger: str  # stored form: MANUAL, SCHEDULE, EVENT
-    start_time: float
-    setup_until: float
-    tasks: list[Task] = field(default_factory=list)
-    stop_at: float | None = None
-    skipped: bool = False
-    final: bool = False
-    end_time: float = ZERO_TIME
-    copies_applied: int = 0
-    _json: dict[str, Any] | None = None
-    _task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
-        default_factory=dict
-    )
-
-    @property
-    def finishes_at(self) -> float:
-        """When every task is final (stop included)."""
-        if self.skipped:
-            return self.start_time
-        if self.stop_at is not None and self.stop_at < self.setup_until:
-            return self.stop_at
-        natural = max((task.end for task in self.tasks), default=self.setup_until)
-        return natural if self.stop_at is None else min(natural, self.stop_at)
-
-    def stored_status(self, now: float) -> str:
-        if self._json is not None:
-            return _STORED_EXECUTION_STATUS.get(self._json["status"], "Pending")
-        if self.skipped:
-            return "Error"
-        if self.final or now >= self.finishes_at:
-            counts = self.counts(now)
-            if counts["stopped"] or (self.stop_at is not None and not self.tasks):
-                return "Stopped"
-            return "Error" if counts["failed"] else "Success"
-        return "Pending" if now < self.setup_until else "Running"
-
-    def counts(self, now: float) -> dict[str, int]:
-        counts = {"total": 0, "succeed": 0, "failed": 0, "in_progress": 0, "stopped": 0}
-        created = now >= self.setup_until and not (
-            self.stop_at is not None and self.stop_at < self.setup_until
-        )
-        if self.skipped or not created:
-            return counts
-        counts["total"] = len(self.tasks)
-        key = {"Success": "succeed", "Error": "failed", "Stopped": "stopped"}
-        for task in self.tasks:
-            status = task.stored_status(now, self.stop_at)[0]
-            counts[key.get(status, "in_progress")] += 1
-        return counts
-
-    def to_json(self, now: float) -> dict[str, Any]:
-        if self._json is not None:
-            return self._json
-        status = self.stored_status(now)
-        shown = {
-            "id": self.id,
-            "policy_id": self.policy_id,
-            "status": _SHOWN_EXECUTION_STATUS[status],
-            "trigger": _SHOWN_TRIGGER.get(self.trigger, self.trigger),
-            "start_time": format_time(self.start_time),
-            "end_time": format_time(self.end_time if self.final else ZERO_TIME),
-            "status_text": SKIPPED_MESSAGE if self.skipped else "",
-            **self.counts(now),
-        }
-        if self.final:
-            self._json = shown
-        return shown
 
 
 def _ids() -> Iterator[int]:
@@ -514,6 +146,10 @@ class SimulatorState:
 
     def settle(self) -> float:
         """Apply what has happened up to now: copies done, executions finished."""
+        with self.lock:
+            return self._settle()
+
+    def _settle(self) -> float:
         now = self.clock()
         finished = []
         for execution in self._active.values():
@@ -572,7 +208,7 @@ class SimulatorState:
         url = normalize_url(url)
         if kind not in ADAPTERS:
             raise HarborError(400, f"adapter factory for {kind} not found")
-        if _unhealthy(url):
+        if unhealthy(url):
             raise HarborError(400, "the registry is unhealthy")
         for other in self.registries.values():
             if other.name == name and other.id != exclude_id:
@@ -663,7 +299,7 @@ class SimulatorState:
                 kind = registry.type if kind is None else kind
             if kind is not None and kind not in ADAPTERS:
                 raise HarborError(400, f"adapter factory for {kind} not found")
-            if _unhealthy(normalize_url(url or "")):
+            if unhealthy(normalize_url(url or "")):
                 raise HarborError(400, "the registry is unhealthy")
 
     def registry_info(self, registry_id: int) -> dict[str, Any]:
@@ -768,9 +404,9 @@ class SimulatorState:
             if registry_id and registry_id not in self.registries:
                 raise HarborError(400, f"registry {registry_id} not found")
         for flt in policy.filters:
-            _validate_filter(flt)
+            validate_filter(flt)
         if policy.trigger_type == "scheduled":
-            _validate_cron(policy.cron)
+            validate_cron(policy.cron)
         elif policy.trigger_type not in ("manual", "event_based"):
             raise HarborError(400, "invalid trigger type")
         if policy.single_active_replication and policy.trigger_type == "event_based":
@@ -863,7 +499,7 @@ class SimulatorState:
             execution = Execution(
                 id=next(self._execution_ids),
                 policy_id=policy_id,
-                trigger=_STORED_TRIGGER.get(trigger, "MANUAL"),
+                trigger=STORED_TRIGGER.get(trigger, "MANUAL"),
                 start_time=now,
                 setup_until=now + self.config.task_duration / 5,
             )
@@ -965,8 +601,8 @@ class SimulatorState:
             cached = self._execution_lists.get(cache_key)
             if cached is not None and not self._active:
                 return cached
-            stored_status = None if status is None else _STORED_EXECUTION_STATUS.get(status, status)
-            stored_trigger = None if trigger is None else _STORED_TRIGGER.get(trigger, trigger)
+            stored_status = None if status is None else STORED_EXECUTION_STATUS.get(status, status)
+            stored_trigger = None if trigger is None else STORED_TRIGGER.get(trigger, trigger)
             records = [
                 execution.to_json(now)
                 for execution in self.executions.values()
@@ -994,7 +630,7 @@ class SimulatorState:
             cache_key = (status, resource_type, tuple(sorts))
             if execution.final and cache_key in execution._task_lists:
                 return execution._task_lists[cache_key]
-            wanted = None if status is None else _STORED_TASK_STATUSES.get(status, (status,))
+            wanted = None if status is None else STORED_TASK_STATUSES.get(status, (status,))
             records = [
                 task.to_json(now, execution.stop_at, execution.final)
                 for task in execution.tasks
@@ -1129,48 +765,4 @@ def _sorted_views(
     sorts: Sequence[Sort],
     default: Sequence[Sort],
 ) -> list[Record]:
-    if not any(sort.key in columns.aliases for sort in sorts):
-        sorts = ()
-    if not sorts and default == _EXECUTIONS_DEFAULT:
-        # executions are kept in id order and start in id order: newest first is reversed
-        return list(reversed(records))
     return select(records, columns, {}, sorts, default)
-
-
-def _unhealthy(url: str) -> bool:
-    """Hosts under the reserved ``.invalid`` top-level domain never answer."""
-    host = re.sub(r"^https?://", "", url).split("/", 1)[0].split(":", 1)[0]
-    return host.endswith(".invalid") or not host
-
-
-def _validate_filter(flt: Mapping[str, Any]) -> None:
-    kind = flt.get("type")
-    value = flt.get("value")
-    if kind in ("name", "tag", "resource"):
-        if not isinstance(value, str):
-            raise HarborError(400, "the type of filter value isn't string")
-        if kind == "resource" and value not in ("image", "artifact", "chart"):
-            raise HarborError(400, f"invalid resource filter: {value}")
-    elif kind == "label":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise HarborError(400, "invalid the label filter value")
-    else:
-        raise HarborError(400, "invalid filter type")
-    if flt.get("decoration") not in (None, "", "matches", "excludes"):
-        raise HarborError(400, "invalid filter decoration")
-
-
-def _validate_cron(cron: str) -> None:
-    if not cron:
-        raise HarborError(400, "the cron string cannot be empty when the trigger type is scheduled")
-    fields = cron.split(" ")
-    if len(fields) != 6 or not all(re.fullmatch(r"[0-9*/,\-?A-Za-z]+", f) for f in fields):
-        raise HarborError(400, f"invalid cron string for scheduled trigger: {cron}")
-    if fields[0] != "0":
-        raise HarborError(
-            400, "the 1st field (indicating Seconds of time) of the cron setting must be 0"
-        )
-    if fields[1] == "*":
-        raise HarborError(
-            400, "the 2nd field (indicating Minutes of time) of the cron setting must not be *"
-        )

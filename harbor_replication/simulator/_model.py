@@ -1,0 +1,334 @@
+"""What the simulated Harbor stores: registries, policies, executions and their tasks.
+
+A task's status is not stored: it follows from its planned start and end, the clock and
+a stop request, so nothing has to run in the background.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._filters import Artifact
+from ._query import Record, Sort
+from ._times import ZERO_TIME, format_log_time, format_time
+
+LOCAL_REGISTRY_ID = 0
+MASKED_SECRET = "*****"
+SKIPPED_MESSAGE = "Execution skipped: active replication still in progress."
+
+SHOWN_EXECUTION_STATUS = {
+    "Pending": "",
+    "Running": "InProgress",
+    "Success": "Succeed",
+    "Error": "Failed",
+    "Stopped": "Stopped",
+}
+STORED_EXECUTION_STATUS = {
+    "InProgress": "Running",
+    "Succeed": "Success",
+    "Failed": "Error",
+    "Stopped": "Stopped",
+}
+SHOWN_TASK_STATUS = {"Running": "InProgress", "Success": "Succeed", "Error": "Failed"}
+STORED_TASK_STATUSES = {
+    "InProgress": ("Scheduled", "Running"),
+    "Succeed": ("Success",),
+    "Failed": ("Error",),
+}
+SHOWN_TRIGGER = {"MANUAL": "manual", "SCHEDULE": "scheduled", "EVENT": "event_based"}
+STORED_TRIGGER = {shown: stored for stored, shown in SHOWN_TRIGGER.items()}
+
+
+def artifact_digest(repository: str, tag: str) -> str:
+    return "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
+
+
+@dataclass
+class Registry:
+    id: int
+    name: str
+    url: str
+    type: str
+    description: str
+    insecure: bool
+    ca_certificate: str
+    credential_type: str
+    access_key: str
+    access_secret: str
+    creation_time: float
+    update_time: float
+    status: str = "healthy"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url,
+            "type": self.type,
+            "description": self.description,
+            "insecure": self.insecure,
+            "ca_certificate": self.ca_certificate,
+            "credential": {
+                "type": self.credential_type,
+                "access_key": self.access_key,
+                "access_secret": MASKED_SECRET if self.access_secret else "",
+            },
+            "status": self.status,
+            "creation_time": format_time(self.creation_time),
+            "update_time": format_time(self.update_time),
+        }
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "name": self.name,
+            "credential_type": self.credential_type,
+            "access_key": self.access_key,
+            "type": self.type,
+            "insecure": self.insecure,
+            "description": self.description,
+            "status": self.status,
+            "creation_time": self.creation_time,
+            "update_time": self.update_time,
+        }
+
+
+@dataclass
+class Policy:
+    id: int
+    name: str
+    description: str
+    creator: str
+    src_registry_id: int
+    dest_registry_id: int
+    dest_namespace: str
+    dest_namespace_replace_count: int
+    trigger_type: str
+    cron: str
+    filters: list[dict[str, Any]]
+    replicate_deletion: bool
+    override: bool
+    enabled: bool
+    speed: int
+    copy_by_chunk: bool
+    single_active_replication: bool
+    creation_time: float
+    update_time: float
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "creator": self.creator,
+            "src_registry_id": self.src_registry_id,
+            "dest_registry_id": self.dest_registry_id,
+            "dest_namespace": self.dest_namespace,
+            "dest_namespace_replace_count": self.dest_namespace_replace_count,
+            "override": self.override,
+            "enabled": self.enabled,
+            "trigger": self.trigger_type,
+            "filters": json.dumps(self.filters),
+            "replicate_deletion": self.replicate_deletion,
+            "creation_time": self.creation_time,
+            "update_time": self.update_time,
+            "speed": self.speed,
+            "copy_by_chunk": self.copy_by_chunk,
+            "single_active_replication": self.single_active_replication,
+        }
+
+
+class Task:
+    """One artifact to copy; its status follows from its planned times and the clock."""
+
+    __slots__ = (
+        "_json",
+        "artifact",
+        "destination",
+        "end",
+        "execution_id",
+        "failure",
+        "id",
+        "job_id",
+        "skip_existing",
+        "start",
+    )
+
+    def __init__(
+        self,
+        task_id: int,
+        execution_id: int,
+        artifact: Artifact,
+        destination: str,
+        start: float,
+        end: float,
+        failure: str,
+        skip_existing: bool = False,
+    ) -> None:
+        self.id = task_id
+        self.execution_id = execution_id
+        self.artifact = artifact
+        self.destination = destination
+        self.start = start
+        self.end = end
+        self.failure = failure
+        self.skip_existing = skip_existing
+        self.job_id = uuid.uuid4().hex[:24]
+        self._json: dict[str, Any] | None = None
+
+    @property
+    def resource_type(self) -> str:
+        return self.artifact.type if self.artifact.type in ("image", "chart") else "artifact"
+
+    def stored_status(self, now: float, stop_at: float | None) -> tuple[str, float, float]:
+        """(status as stored, start time, end time) at ``now``."""
+        if stop_at is not None and stop_at < self.end and stop_at <= now:
+            return "Stopped", (self.start if self.start <= stop_at else ZERO_TIME), stop_at
+        if now < self.start:
+            return "Pending", ZERO_TIME, ZERO_TIME
+        if now < self.end:
+            return "Running", self.start, ZERO_TIME
+        return ("Error" if self.failure else "Success"), self.start, self.end
+
+    def to_json(self, now: float, stop_at: float | None, final: bool) -> dict[str, Any]:
+        if final and self._json is not None:
+            return self._json
+        status, start, end = self.stored_status(now, stop_at)
+        shown = {
+            "id": self.id,
+            "execution_id": self.execution_id,
+            "status": SHOWN_TASK_STATUS.get(status, status),
+            "job_id": self.job_id,
+            "operation": "copy",
+            "resource_type": self.resource_type,
+            "src_resource": self.artifact.reference,
+            "dst_resource": f"{self.destination}:{self.artifact.tag}",
+            "start_time": format_time(start),
+            "end_time": format_time(end),
+        }
+        if final:
+            self._json = shown
+        return shown
+
+    def log(self, now: float, stop_at: float | None, source: str, target: str) -> str:
+        """The job log written so far: lines appear as the copy progresses."""
+        if now < self.start:
+            return ""
+        duration = self.end - self.start
+        reference = self.artifact.reference
+        target_reference = f"{self.destination}:{self.artifact.tag}"
+        plan = [
+            (0.0, "INFO", "transfer.go:121", f"client for source registry [{source}] created"),
+            (0.0, "INFO", "transfer.go:131", f"client for destination registry [{target}] created"),
+            (
+                0.05,
+                "INFO",
+                "image.go:145",
+                f"copying {reference}(source registry) to "
+                f"{target_reference}(destination registry)...",
+            ),
+            (0.1, "INFO", "image.go:339", f"pulling the manifest of artifact {reference} ..."),
+        ]
+        if self.skip_existing:
+            exists = f"the artifact {target_reference} already exists on the destination registry"
+            plan.append((0.5, "INFO", "image.go:281", exists + ", skip"))
+        else:
+            plan += [
+                (0.3, "INFO", "image.go:345", f"the manifest of artifact {reference} pulled"),
+                (0.5, "INFO", "image.go:388", f"copying the blob {self.artifact.digest}..."),
+                (0.8, "INFO", "image.go:398", f"copy the blob {self.artifact.digest} completed"),
+            ]
+        if self.failure:
+            plan.append((1.0, "ERROR", "transfer.go:105", self.failure))
+        else:
+            plan.append((1.0, "INFO", "image.go:160", f"copy {reference} completed"))
+        horizon = now if stop_at is None else min(now, stop_at)
+        lines = [
+            f"{format_log_time(self.start + share * duration)} [{level}] "
+            f"[/pkg/reg/adapter/native/{where}]: {text}"
+            for share, level, where, text in plan
+            if self.start + share * duration <= horizon
+            and (share < 1.0 or self.start + duration <= horizon)
+        ]
+        if stop_at is not None and stop_at < self.end and stop_at <= now:
+            stamp = format_log_time(stop_at)
+            lines.append(f"{stamp} [INFO] [/jobservice/runner/redis.go:151]: the job is stopped")
+        return "\n".join(lines) + "\n" if lines else ""
+
+
+@dataclass
+class Execution:
+    id: int
+    policy_id: int
+    trigger: str  # stored form: MANUAL, SCHEDULE, EVENT
+    start_time: float
+    setup_until: float
+    tasks: list[Task] = field(default_factory=list)
+    stop_at: float | None = None
+    skipped: bool = False
+    final: bool = False
+    end_time: float = ZERO_TIME
+    copies_applied: int = 0
+    _json: dict[str, Any] | None = None
+    _task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def finishes_at(self) -> float:
+        """When every task is final (stop included)."""
+        if self.skipped:
+            return self.start_time
+        if self.stop_at is not None and self.stop_at < self.setup_until:
+            return self.stop_at
+        natural = max((task.end for task in self.tasks), default=self.setup_until)
+        return natural if self.stop_at is None else min(natural, self.stop_at)
+
+    def stored_status(self, now: float) -> str:
+        if self._json is not None:
+            return STORED_EXECUTION_STATUS.get(self._json["status"], "Pending")
+        if self.skipped:
+            return "Error"
+        if self.final or now >= self.finishes_at:
+            counts = self.counts(now)
+            if counts["stopped"] or (self.stop_at is not None and not self.tasks):
+                return "Stopped"
+            return "Error" if counts["failed"] else "Success"
+        return "Pending" if now < self.setup_until else "Running"
+
+    def counts(self, now: float) -> dict[str, int]:
+        counts = {"total": 0, "succeed": 0, "failed": 0, "in_progress": 0, "stopped": 0}
+        created = now >= self.setup_until and not (
+            self.stop_at is not None and self.stop_at < self.setup_until
+        )
+        if self.skipped or not created:
+            return counts
+        counts["total"] = len(self.tasks)
+        key = {"Success": "succeed", "Error": "failed", "Stopped": "stopped"}
+        for task in self.tasks:
+            status = task.stored_status(now, self.stop_at)[0]
+            counts[key.get(status, "in_progress")] += 1
+        return counts
+
+    def to_json(self, now: float) -> dict[str, Any]:
+        if self._json is not None:
+            return self._json
+        status = self.stored_status(now)
+        shown = {
+            "id": self.id,
+            "policy_id": self.policy_id,
+            "status": SHOWN_EXECUTION_STATUS[status],
+            "trigger": SHOWN_TRIGGER.get(self.trigger, self.trigger),
+            "start_time": format_time(self.start_time),
+            "end_time": format_time(self.end_time if self.final else ZERO_TIME),
+            "status_text": SKIPPED_MESSAGE if self.skipped else "",
+            **self.counts(now),
+        }
+        if self.final:
+            self._json = shown
+        return shown

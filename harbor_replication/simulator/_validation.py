@@ -1,0 +1,59 @@
+"""Harbor's checks on registry URLs, policy filters and schedules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import HarborError
+
+
+def normalize_url(url: str) -> str:
+    """Harbor's ``lib.ValidateHTTPURL``: default to http, only http(s), no trailing slash."""
+    url = url.strip()
+    if "://" not in url:
+        url = "http://" + url
+    match = re.fullmatch(r"(https?)://([^/?#\s]+)([^?#\s]*)", url)
+    if not match:
+        raise HarborError(400, f"invalid HTTP URL: {url}")
+    return url.rstrip("/")
+
+
+def unhealthy(url: str) -> bool:
+    """Hosts under the reserved ``.invalid`` top-level domain never answer."""
+    host = re.sub(r"^https?://", "", url).split("/", 1)[0].split(":", 1)[0]
+    return host.endswith(".invalid") or not host
+
+
+def validate_filter(flt: Mapping[str, Any]) -> None:
+    kind = flt.get("type")
+    value = flt.get("value")
+    if kind in ("name", "tag", "resource"):
+        if not isinstance(value, str):
+            raise HarborError(400, "the type of filter value isn't string")
+        if kind == "resource" and value not in ("image", "artifact", "chart"):
+            raise HarborError(400, f"invalid resource filter: {value}")
+    elif kind == "label":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise HarborError(400, "invalid the label filter value")
+    else:
+        raise HarborError(400, "invalid filter type")
+    if flt.get("decoration") not in (None, "", "matches", "excludes"):
+        raise HarborError(400, "invalid filter decoration")
+
+
+def validate_cron(cron: str) -> None:
+    if not cron:
+        raise HarborError(400, "the cron string cannot be empty when the trigger type is scheduled")
+    fields = cron.split(" ")
+    if len(fields) != 6 or not all(re.fullmatch(r"[0-9*/,\-?A-Za-z]+", f) for f in fields):
+        raise HarborError(400, f"invalid cron string for scheduled trigger: {cron}")
+    if fields[0] != "0":
+        raise HarborError(
+            400, "the 1st field (indicating Seconds of time) of the cron setting must be 0"
+        )
+    if fields[1] == "*":
+        raise HarborError(
+            400, "the 2nd field (indicating Minutes of time) of the cron setting must not be *"
+        )
