@@ -610,7 +610,7 @@ class SimulatorState:
                 and (stored_status is None or execution.stored_status(now) == stored_status)
                 and (stored_trigger is None or execution.trigger == stored_trigger)
             ]
-            chosen = _sorted_views(records, EXECUTION_COLUMNS, sorts, _EXECUTIONS_DEFAULT)
+            chosen = select(records, EXECUTION_COLUMNS, {}, sorts, _EXECUTIONS_DEFAULT)
             if not self._active:
                 self._execution_lists[cache_key] = chosen
             return chosen
@@ -637,7 +637,7 @@ class SimulatorState:
                 if (wanted is None or task.stored_status(now, execution.stop_at)[0] in wanted)
                 and (resource_type is None or task.resource_type == resource_type)
             ]
-            chosen = _sorted_views(records, TASK_COLUMNS, sorts, _TASKS_DEFAULT)
+            chosen = select(records, TASK_COLUMNS, {}, sorts, _TASKS_DEFAULT)
             if execution.final:
                 execution._task_lists[cache_key] = chosen
             return chosen
@@ -757,12 +757,3 @@ class SimulatorState:
             if content is None:
                 raise KeyError(f"no registry {registry_id}")
             return sorted(artifact.reference for artifact in content.values())
-
-
-def _sorted_views(
-    records: list[dict[str, Any]],
-    columns: Columns,
-    sorts: Sequence[Sort],
-    default: Sequence[Sort],
-) -> list[Record]:
-    return select(records, columns, {}, sorts, default)
