@@ -492,36 +492,42 @@ class SimulatorState:
 
     def start_execution(self, policy_id: int, trigger: str = "manual") -> int:
         with self.lock:
-            now = self.settle()
             policy = self._policy(policy_id)
             if not policy.enabled:
                 raise HarborError(412, f"the policy {policy_id} is disabled")
-            execution = Execution(
-                id=next(self._execution_ids),
-                policy_id=policy_id,
-                trigger=STORED_TRIGGER.get(trigger, "MANUAL"),
-                start_time=now,
-                setup_until=now + self.config.task_duration / 5,
-            )
-            busy = any(e.policy_id == policy_id for e in self._active.values())
-            if policy.single_active_replication and busy:
-                execution.skipped = True
-                execution.final = True
-                execution.end_time = now
-            else:
-                self._plan_tasks(execution, policy)
-                self._active[execution.id] = execution
-            self.executions[execution.id] = execution
-            self._sweep(policy_id)
-            self._changed()
-            return execution.id
+            return self._start(policy, trigger, None)
 
-    def _plan_tasks(self, execution: Execution, policy: Policy) -> None:
+    def _start(self, policy: Policy, trigger: str, pushed: Artifact | None) -> int:
+        """Start an execution; an event-based one copies only the ``pushed`` artifact."""
+        now = self.settle()
+        policy_id = policy.id
+        execution = Execution(
+            id=next(self._execution_ids),
+            policy_id=policy_id,
+            trigger=STORED_TRIGGER.get(trigger, "MANUAL"),
+            start_time=now,
+            setup_until=now + self.config.task_duration / 5,
+        )
+        busy = any(e.policy_id == policy_id for e in self._active.values())
+        if policy.single_active_replication and busy:
+            execution.skipped = True
+            execution.final = True
+            execution.end_time = now
+        else:
+            self._plan_tasks(execution, policy, pushed)
+            self._active[execution.id] = execution
+        self.executions[execution.id] = execution
+        self._sweep(policy_id)
+        self._changed()
+        return execution.id
+
+    def _plan_tasks(self, execution: Execution, policy: Policy, pushed: Artifact | None) -> None:
         source = self._content_of(policy.src_registry_id) or {}
         destination = self._content_of(policy.dest_registry_id) or {}
         duration = self.config.task_duration
         width = self.config.task_concurrency
-        for index, artifact in enumerate(apply_filters(policy.filters, source.values())):
+        candidates = source.values() if pushed is None else [pushed]
+        for index, artifact in enumerate(apply_filters(policy.filters, candidates)):
             failure = ""
             try:
                 target = destination_repository(
@@ -739,7 +745,11 @@ class SimulatorState:
         labels: Sequence[str] = (),
         artifact_type: str = "image",
     ) -> None:
-        """Put an artifact into a registry (0 is this Harbor)."""
+        """Put an artifact into a registry (0 is this Harbor).
+
+        A push to this Harbor starts the enabled ``event_based`` policies whose filters
+        match it, as Harbor's push events do.
+        """
         with self.lock:
             content = self._content_of(registry_id)
             if content is None:
@@ -748,6 +758,16 @@ class SimulatorState:
                 repository, tag, artifact_digest(repository, tag), artifact_type, tuple(labels)
             )
             content[(repository, tag)] = artifact
+            if registry_id != LOCAL_REGISTRY_ID:
+                return
+            for policy in list(self.policies.values()):
+                if (
+                    policy.enabled
+                    and policy.trigger_type == "event_based"
+                    and policy.src_registry_id == LOCAL_REGISTRY_ID
+                    and apply_filters(policy.filters, [artifact])
+                ):
+                    self._start(policy, "event_based", artifact)
 
     def artifacts(self, registry_id: int) -> list[str]:
         """``repository:tag`` of every artifact a registry holds (0 is this Harbor), sorted."""

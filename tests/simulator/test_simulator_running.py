@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -125,3 +126,16 @@ def test_state_bulk_api_serves_large_lists_quickly(
     assert (summary["status"], summary["total"], summary["failed"]) == ("Failed", 50_000, 50_000)
     harbor.state.reset()
     assert harbor.state.execution_count() == 0
+
+
+def test_concurrent_writes_are_consistent(harbor: HarborSimulator) -> None:
+    body = {"name": "race", "src_registry": {"id": 1}, "enabled": True}
+
+    def create(_: int) -> int:
+        return httpx.post(
+            harbor.api_url + "/replication/policies", json=body, auth=ADMIN
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(create, range(16)))
+    assert statuses == [201] + [409] * 15

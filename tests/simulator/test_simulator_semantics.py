@@ -569,3 +569,27 @@ def test_semantics_29_registries_crud_ping_info_adapters(api: httpx.Client) -> N
     assert (
         infos["docker-hub"]["endpoint_pattern"]["endpoints"][0]["value"] == "https://hub.docker.com"
     )
+
+
+def test_semantics_16_push_starts_event_based_policies(
+    harbor: HarborSimulator, api: httpx.Client
+) -> None:
+    policy_id = new_policy(
+        api,
+        name="on-push",
+        src_registry=None,
+        dest_registry={"id": 2},
+        trigger={"type": "event_based"},
+        filters=[{"type": "name", "value": "prod/**"}],
+    )
+    harbor.state.add_artifact(0, "dev/tool", "1.0")
+    assert harbor.state.execution_count(policy_id) == 0
+    harbor.state.add_artifact(0, "prod/api", "2.5.0")
+    (execution,) = api.get("/replication/executions", params={"policy_id": policy_id}).json()
+    assert execution["trigger"] == "event_based"
+    finished_execution(api, execution["id"])
+    tasks = api.get(f"/replication/executions/{execution['id']}/tasks").json()
+    assert [t["src_resource"] for t in tasks] == ["prod/api:2.5.0"]
+    assert harbor.state.artifacts(2) == ["prod/api:2.5.0"]
+    scheduled = api.get("/replication/executions", params={"trigger": "event_based"}).json()
+    assert [e["id"] for e in scheduled] == [execution["id"]]
