@@ -49,7 +49,13 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 def error_response(status: int, code: str, message: str) -> Response:
     """Harbor's error body, with its content type and trailing newline."""
-    body = json.dumps({"errors": [{"code": code, "message": message}]}) + "\n"
+    # Go's json.Marshal: compact, UTF-8, with <, > and & escaped; http.Error adds the newline
+    payload = json.dumps(
+        {"errors": [{"code": code, "message": message}]}, separators=(",", ":"), ensure_ascii=False
+    )
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        payload = payload.replace(char, escaped)
+    body = payload + "\n"
     return Response(body, status_code=status, media_type="application/json; charset=utf-8")
 
 
