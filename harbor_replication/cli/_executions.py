@@ -172,7 +172,7 @@ def tasks(
     limit: int | None,
     page_size: int,
 ) -> None:
-    """List the tasks of an execution: one per artifact copied or deleted."""
+    """List an execution's tasks, one per artifact."""
     found = session.client().get_replication_tasks(
         execution_id, status, resource_type, sort, page_size=page_size, limit=limit
     )
@@ -197,7 +197,7 @@ def _task_status(session: Session, execution_id: int, task_id: int) -> str | Non
 def log(
     session: Session, execution_id: int, task_id: int, keep_following: bool, poll_interval: float
 ) -> None:
-    """Print the log of one task of an execution (plain text in every output format)."""
+    """Print a task's log (plain text in every output format)."""
     client = session.client()
     printed = 0
     while True:

@@ -51,7 +51,7 @@ COLUMNS: list[Column] = [
 
 @click.group()
 def policies() -> None:
-    """Replication policies: what to copy, from where, to where, when."""
+    """Replication policies: what to copy, where, when."""
 
 
 @policies.command("list")

@@ -26,7 +26,7 @@ registry_id_argument = click.argument("registry_id", type=click.IntRange(min=1))
 
 @click.group()
 def registries() -> None:
-    """Registry endpoints: other registries a policy pulls from or pushes to."""
+    """Registry endpoints that policies copy from or to."""
 
 
 @registries.command("list")

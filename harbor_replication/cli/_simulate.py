@@ -21,7 +21,7 @@ class _ArgumentParser(argparse.ArgumentParser):
 )
 @click.pass_context
 def simulate(ctx: click.Context) -> None:
-    """Serve a simulated Harbor in the foreground (see: simulate --help).
+    """Serve a simulated Harbor (see: simulate --help).
 
     Takes the options of `python -m harbor_replication.simulator`; needs the
     `simulator` extra.
