@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.middleware import Middleware
+from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.simulator.simulator_helpers import ADMIN, finished_execution, start
@@ -139,3 +142,27 @@ def test_concurrent_writes_are_consistent(harbor: HarborSimulator) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = sorted(pool.map(create, range(16)))
     assert statuses == [201] + [409] * 15
+
+
+class _MaintenancePage:
+    """A stand-in for a proxy in front of Harbor: 503 with an HTML page for one path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].endswith("/registries"):
+            page = HTMLResponse("<html>503 Service Temporarily Unavailable</html>", 503)
+            await page(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def test_config_middleware_wraps_the_app_outermost() -> None:
+    config = SimulatorConfig(middleware=[Middleware(_MaintenancePage)])
+    with HarborSimulator(config) as harbor:
+        blocked = httpx.get(harbor.api_url + "/registries", auth=ADMIN)
+        assert blocked.status_code == 503
+        assert blocked.text.startswith("<html>")
+        assert "X-Request-Id" not in blocked.headers  # Harbor never saw it
+        assert httpx.get(harbor.api_url + "/replication/policies", auth=ADMIN).status_code == 200
