@@ -618,7 +618,7 @@ class SimulatorState:
             ]
             chosen = select(records, EXECUTION_COLUMNS, {}, sorts, _EXECUTIONS_DEFAULT)
             if not self._active:
-                self._execution_lists[cache_key] = chosen
+                _remember(self._execution_lists, cache_key, chosen)
             return chosen
 
     def list_tasks(
@@ -645,7 +645,7 @@ class SimulatorState:
             ]
             chosen = select(records, TASK_COLUMNS, {}, sorts, _TASKS_DEFAULT)
             if execution.final:
-                execution._task_lists[cache_key] = chosen
+                _remember(execution._task_lists, cache_key, chosen)
             return chosen
 
     def task_log(self, execution_id: int, task_id: int) -> str:
@@ -777,3 +777,13 @@ class SimulatorState:
             if content is None:
                 raise KeyError(f"no registry {registry_id}")
             return sorted(artifact.reference for artifact in content.values())
+
+
+_CACHED_LISTS = 16
+
+
+def _remember(cache: dict[Any, list[Record]], key: Any, value: list[Record]) -> None:
+    """Keep a finished list for the next page; bounded, since parameters are arbitrary."""
+    if len(cache) >= _CACHED_LISTS:
+        cache.clear()
+    cache[key] = value
