@@ -178,8 +178,7 @@ class HarborApi:
         headers = {"X-Total-Count": str(len(items))}
         link = build_links(request.url.path, _raw_query(request), len(items), page, page_size)
         if link:
-            # the decoded query may hold any byte; Go writes them as they are
-            headers["Link"] = link.encode("utf-8", "surrogateescape").decode("latin-1")
+            headers["Link"] = _header_value(link)
         return _json(items[page_slice(len(items), page, page_size)], headers)
 
     @staticmethod
@@ -383,6 +382,19 @@ class HarborApi:
             Route(API_PREFIX + path, _dispatch(handlers), methods=list(handlers))
             for path, handlers in by_path.items()
         ]
+
+
+def _header_value(text: str) -> str:
+    """A decoded query as Go's net/http writes it in a header: raw bytes, CR and LF as spaces.
+
+    Other control bytes, which Go would also write raw, are percent-encoded because the
+    HTTP library here refuses to send them.
+    """
+    raw = text.encode("utf-8", "surrogateescape").replace(b"\r", b" ").replace(b"\n", b" ")
+    return "".join(
+        f"%{byte:02X}" if (byte < 0x20 and byte != 0x09) or byte == 0x7F else chr(byte)
+        for byte in raw
+    )
 
 
 def _raw_query(request: Request) -> str:

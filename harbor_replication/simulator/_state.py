@@ -377,7 +377,7 @@ class SimulatorState:
             dest_namespace_replace_count=-1 if replace_count is None else int(replace_count),
             trigger_type=trigger.get("type") or "manual",
             cron=settings.get("cron") or "",
-            filters=[dict(f) for f in body.get("filters") or []],
+            filters=[_filter(f) for f in body.get("filters") or []],
             replicate_deletion=bool(body.get("deletion")),  # replicate_deletion is ignored
             override=bool(body.get("override")),
             enabled=bool(body.get("enabled")),
@@ -787,3 +787,9 @@ def _remember(cache: dict[Any, list[Record]], key: Any, value: list[Record]) -> 
     if len(cache) >= _CACHED_LISTS:
         cache.clear()
     cache[key] = value
+
+
+def _filter(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):  # a null item; Harbor would dereference it and crash
+        raise HarborError(400, "invalid filter type")
+    return dict(item)

@@ -588,3 +588,20 @@ def test_semantics_16_push_starts_event_based_policies(
     assert harbor.state.artifacts(2) == ["prod/api:2.5.0"]
     scheduled = api.get("/replication/executions", params={"trigger": "event_based"}).json()
     assert [e["id"] for e in scheduled] == [execution["id"]]
+
+
+def test_semantics_23_link_writes_decoded_control_characters_like_go(
+    harbor: HarborSimulator, api: httpx.Client
+) -> None:
+    harbor.state.add_finished_executions(1, 3)
+    page = api.get("/replication/executions", params={"sort": "\r-id\n", "page_size": 2})
+    assert page.status_code == 200
+    # Go's net/http writes CR and LF in a header value as spaces
+    assert page.headers["Link"] == (
+        '</api/v2.0/replication/executions?page=2&page_size=2&sort= -id >; rel="next"'
+    )
+
+
+def test_semantics_12_null_filter_is_refused(api: httpx.Client) -> None:
+    body = {"name": "nulls", "src_registry": {"id": 1}, "filters": [None]}
+    assert error(api.post("/replication/policies", json=body))[:2] == (400, "BAD_REQUEST")
