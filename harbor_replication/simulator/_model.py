@@ -286,7 +286,7 @@ class Execution:
             return self.start_time
         if self.stop_at is not None and self.stop_at < self.setup_until:
             return self.stop_at
-        natural = max((task.end for task in self.tasks), default=self.setup_until)
+        natural = self.tasks[-1].end if self.tasks else self.setup_until  # ends ascend
         return natural if self.stop_at is None else min(natural, self.stop_at)
 
     def stored_status(self, now: float) -> str:

@@ -136,12 +136,11 @@ class SimulatorState:
             self._policy_ids = _ids()
             self._execution_ids = _ids()
             self._task_ids = _ids()
-            self._version = 0
             self._execution_lists: dict[Any, list[Record]] = {}
             load_seed(self, self.config.seed)
 
     def _changed(self) -> None:
-        self._version += 1
+        """Something changed: cached execution lists are stale."""
         self._execution_lists.clear()
 
     def settle(self) -> float:
