@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.contract_checks import session_contract, undocumented_summary, with_contract
 from tests.support import Harbor, close, make_client
 
 _names = itertools.count(1)
@@ -16,8 +17,36 @@ _names = itertools.count(1)
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[HarborSimulator]:
     """A simulated Harbor whose tasks take 20 ms each, shared by the whole session."""
-    with HarborSimulator(SimulatorConfig(task_duration=0.02)) as harbor:
+    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.02))) as harbor:
         yield harbor
+
+
+@pytest.fixture(autouse=True)
+def _responses_keep_harbors_contract() -> Iterator[None]:
+    """Fails a test whose requests got a response Harbor's description does not allow."""
+    contract = session_contract()
+    if isinstance(contract, str):
+        yield
+        return
+    seen = len(contract.violations)
+    yield
+    if broken := contract.new_violations(seen):
+        report = "\n".join(f"  {finding}" for finding in broken)
+        pytest.fail(f"responses that break Harbor's API description:\n{report}", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    contract = session_contract()
+    terminalreporter.section("Harbor API contract")
+    if isinstance(contract, str):
+        terminalreporter.write_line(contract)
+        return
+    terminalreporter.write_line(
+        f"{contract.checked} responses checked against Harbor's description, "
+        f"{len(contract.violations)} broke it"
+    )
+    for line in undocumented_summary(contract):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from harbor_replication import ReplicationClient, location_id
 from harbor_replication.cli import cli
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.contract_checks import with_contract
 
 ADMIN_ENV = {"HARBOR_USERNAME": "admin", "HARBOR_SECRET": "Harbor12345"}
 # The console script installed next to the interpreter running the tests.
@@ -28,7 +29,7 @@ Script = Callable[..., "subprocess.CompletedProcess[str]"]
 @pytest.fixture(scope="session")
 def cli_harbor() -> Iterator[HarborSimulator]:
     """A simulated Harbor (built-in seed, 50 ms tasks) shared by the CLI tests."""
-    with HarborSimulator(SimulatorConfig(task_duration=0.05)) as harbor:
+    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.05))) as harbor:
         yield harbor
 
 

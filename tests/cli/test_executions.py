@@ -13,6 +13,7 @@ from harbor_replication.cli import cli
 from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.cli.conftest import ADMIN_ENV, Run, Script
+from tests.contract_checks import with_contract
 
 FAST = ("--poll-interval", "0.02")
 
@@ -107,7 +108,7 @@ def test_executions_list_show_tasks_and_log(run: Run, make_policy: Callable[[str
 @pytest.fixture(scope="module")
 def slow_harbor() -> Iterator[HarborSimulator]:
     """Tasks that take long enough to time out on and to stop."""
-    with HarborSimulator(SimulatorConfig(task_duration=2)) as harbor:
+    with HarborSimulator(with_contract(SimulatorConfig(task_duration=2))) as harbor:
         yield harbor
 
 

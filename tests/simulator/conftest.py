@@ -8,13 +8,14 @@ import httpx
 import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.contract_checks import with_contract
 from tests.simulator.simulator_helpers import ADMIN, TASK_DURATION
 
 
 @pytest.fixture(scope="session")
 def simulator_session() -> Iterator[HarborSimulator]:
     config = SimulatorConfig(task_duration=TASK_DURATION, task_concurrency=2)
-    with HarborSimulator(config) as simulator:
+    with HarborSimulator(with_contract(config)) as simulator:
         yield simulator
 
 

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.contract_checks import with_contract
 from tests.simulator.simulator_helpers import ADMIN, finished_execution, start
 
 SEED = {
@@ -45,7 +46,7 @@ SEED = {
 def test_context_manager_serves_then_frees_the_port(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps(SEED))
-    with HarborSimulator(SimulatorConfig(task_duration=0.01, seed=seed)) as harbor:
+    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.01, seed=seed))) as harbor:
         assert harbor.url.startswith("http://127.0.0.1:")
         with httpx.Client(base_url=harbor.api_url, auth=ADMIN) as api:
             assert [r["name"] for r in api.get("/registries").json()] == ["upstream"]
@@ -160,7 +161,7 @@ class _MaintenancePage:
 
 def test_config_middleware_wraps_the_app_outermost() -> None:
     config = SimulatorConfig(middleware=[Middleware(_MaintenancePage)])
-    with HarborSimulator(config) as harbor:
+    with HarborSimulator(with_contract(config)) as harbor:
         blocked = httpx.get(harbor.api_url + "/registries", auth=ADMIN)
         assert blocked.status_code == 503
         assert blocked.text.startswith("<html>")

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.contract_checks import with_contract
 from tests.simulator.simulator_helpers import (
     ADMIN,
     finished_execution,
@@ -60,7 +61,7 @@ def test_semantics_02_basic_auth_401_and_403_with_the_user_name(harbor: HarborSi
 
 def test_semantics_02_robot_names_and_passwords_with_any_character() -> None:
     robots = {"robot$proj+name": "p:ä ß$%&'\"x"}
-    with HarborSimulator(SimulatorConfig(robots=robots)) as harbor:
+    with HarborSimulator(with_contract(SimulatorConfig(robots=robots))) as harbor:
         name, password = next(iter(robots.items()))
         auth = httpx.BasicAuth(name.encode(), password.encode())
         assert httpx.get(harbor.api_url + "/registries", auth=auth).status_code == 200

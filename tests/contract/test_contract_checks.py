@@ -1,0 +1,85 @@
+"""The response check itself: it catches what breaks Harbor's description, and only that."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from starlette.middleware import Middleware
+from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.contract_checks import Contract, harbor_description, session_contract, with_contract
+from tests.support import ADMIN
+
+
+@pytest.fixture
+def contract() -> Contract:
+    """A contract of its own, so these deliberate violations stay out of the session's."""
+    if isinstance(session_contract(), str):
+        pytest.skip(str(session_contract()))
+    return Contract(harbor_description())
+
+
+class _IdsAsStrings:
+    """Breaks the simulator the way a careless change would: ids serialized as strings."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def corrupt(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message["headers"] if k != b"content-length"]
+                message = {**message, "headers": headers}
+            elif message.get("body", b"").startswith(b"{"):
+                body = json.loads(message["body"])
+                message = {**message, "body": json.dumps({**body, "id": str(body["id"])}).encode()}
+            await send(message)
+
+        await self.app(scope, receive, corrupt)
+
+
+class _BadGateway:
+    """A proxy in front of Harbor that drops Harbor's answer and sends its own HTML page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def drop(message: Message) -> None:
+            pass
+
+        await self.app(scope, receive, drop)
+        await HTMLResponse("<html>502 Bad Gateway</html>", 502)(scope, receive, send)
+
+
+def test_a_response_breaking_the_description_is_reported(contract: Contract) -> None:
+    config = SimulatorConfig(middleware=[contract.middleware(), Middleware(_IdsAsStrings)])
+    with HarborSimulator(config) as harbor:
+        response = httpx.get(harbor.api_url + "/registries/1", auth=ADMIN)
+    assert response.json()["id"] == "1"
+    [finding] = contract.violations
+    assert (finding.method, finding.path, finding.status) == ("GET", "/api/v2.0/registries/1", 200)
+    assert "at id: '1' is not of type 'integer'" in finding.problem
+
+
+def test_undocumented_statuses_are_recorded_and_their_bodies_checked(contract: Contract) -> None:
+    with HarborSimulator(SimulatorConfig(middleware=[contract.middleware()])) as harbor:
+        too_big = httpx.get(harbor.api_url + "/registries?page_size=101", auth=ADMIN)
+        documented = httpx.get(harbor.api_url + "/registries/999", auth=ADMIN)
+    assert too_big.status_code == 422
+    assert documented.status_code == 404
+    assert contract.violations == []
+    assert contract.undocumented == {("GET", "/api/v2.0/registries", 422): 1}
+
+
+def test_injected_faults_are_not_judged(contract: Contract) -> None:
+    # with_contract puts the check inside the fault middleware: the 502 page never reaches it
+    config = with_contract(SimulatorConfig(middleware=[Middleware(_BadGateway)]), contract)
+    with HarborSimulator(config) as harbor:
+        assert httpx.get(harbor.api_url + "/registries", auth=ADMIN).status_code == 502
+    assert contract.violations == []
+    assert not contract.undocumented  # what it saw was Harbor's documented 200
