@@ -7,12 +7,14 @@ synchronous twin; a test fails when the two drift apart.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import TypeVar
 
 import httpx
+import stamina
 
 from harbor_replication import _core
 from harbor_replication._async_pages import walk_pages
@@ -25,7 +27,14 @@ from harbor_replication._core import (
     RegistryUpdateInput,
 )
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
-from harbor_replication._settings import DEFAULT_TIMEOUT, TimeoutTypes, VerifyTypes, resolve
+from harbor_replication._retry import RetryPolicy
+from harbor_replication._settings import (
+    DEFAULT_TIMEOUT,
+    TimeoutTypes,
+    VerifyTypes,
+    redacted_headers,
+    resolve,
+)
 from harbor_replication_api.models import (
     Registry,
     ReplicationExecution,
@@ -36,6 +45,8 @@ from harbor_replication_api.models import (
 T = TypeVar("T")
 
 FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
+_DEFAULT_RETRY = RetryPolicy()
+_log = logging.getLogger("harbor_replication")
 
 
 class AsyncReplicationClient:
@@ -48,6 +59,14 @@ class AsyncReplicationClient:
 
     Listings fetch their first page alone; once it has given the total, the pages after
     it are requested ``page_concurrency`` at a time (default 6), still yielded in order.
+
+    ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
+    and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).
+    GET, PUT and DELETE are retried up to ``max_retries`` times (default 3) on connection
+    failures, timeouts and HTTP 429, 502, 503 and 504; a POST only when it provably never
+    left this machine. Retry ``n`` waits ``backoff_initial * 2 ** (n - 1)`` seconds plus up
+    to ``backoff_jitter`` seconds, at most ``backoff_max``, or what ``Retry-After`` says
+    (one longer than ``backoff_max`` is not waited out).
     """
 
     def __init__(
@@ -60,9 +79,15 @@ class AsyncReplicationClient:
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         page_concurrency: int = _core.DEFAULT_PAGE_CONCURRENCY,
+        max_retries: int = _DEFAULT_RETRY.max_retries,
+        backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
+        backoff_max: float = _DEFAULT_RETRY.backoff_max,
+        backoff_jitter: float = _DEFAULT_RETRY.backoff_jitter,
     ) -> None:
         self._settings = resolve(url, username, secret)
         self._page_concurrency = _core.check_page_concurrency(page_concurrency)
+        self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
+        self._retry_options = self._retry.options()
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(verify, timeout), transport=transport
         )
@@ -96,12 +121,31 @@ class AsyncReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     async def _send(self, call: _core.Call[T]) -> T:
+        retry = self._retry.hook(call.replayable)
+        async for attempt in stamina.retry_context(retry, **self._retry_options):
+            with attempt:
+                return await self._send_once(call)
+        raise AssertionError("stamina ends with a result or the last error")
+
+    async def _send_once(self, call: _core.Call[T]) -> T:
+        request = self._http.build_request(**call.request)
+        if _log.isEnabledFor(logging.DEBUG):
+            headers = redacted_headers(request.headers)
+            _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
-            response = await self._http.request(**call.request)
+            response = await self._http.send(request)
         except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out: {exc}") from exc
+            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {exc}") from exc
+            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "%s %s -> HTTP %d [request id %s]",
+                request.method,
+                request.url,
+                response.status_code,
+                response.headers.get("x-request-id"),
+            )
         return _core.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> AsyncIterator[T]:
@@ -209,10 +253,7 @@ class AsyncReplicationClient:
         Raises :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds.
         """
         _core.check_id("execution_id", execution_id)
-        if timeout is not None and timeout < 0:
-            raise ValueError(f"timeout must be >= 0 or None, got {timeout!r}")
-        if poll_interval <= 0:
-            raise ValueError(f"poll_interval must be > 0, got {poll_interval!r}")
+        _core.check_wait(timeout, poll_interval, on_progress)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             execution = await self.get_replication(execution_id)

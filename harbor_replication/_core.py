@@ -22,6 +22,8 @@ from harbor_replication._errors import (
     HarborResponseError,
     error_class_for,
 )
+from harbor_replication._retry import parse_retry_after
+from harbor_replication._shapes import wrong_field
 from harbor_replication.query import QueryValue, encode_query
 from harbor_replication_api.models import (
     Registry,
@@ -86,6 +88,22 @@ def check_limit(limit: object) -> int | None:
     if isinstance(limit, bool) or not isinstance(limit, int):
         raise ValueError(f"limit must be an int or None, got {limit!r}")
     return limit if limit > 0 else None
+
+
+def check_wait(timeout: object, poll_interval: object, on_progress: object) -> None:
+    """The arguments of ``wait_for_replication`` besides the id."""
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
+    ):
+        raise ValueError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+    if (
+        isinstance(poll_interval, bool)
+        or not isinstance(poll_interval, int | float)
+        or not 0 < poll_interval < float("inf")
+    ):
+        raise ValueError(f"poll_interval must be seconds > 0, got {poll_interval!r}")
+    if on_progress is not None and not callable(on_progress):
+        raise ValueError(f"on_progress must be callable or None, got {on_progress!r}")
 
 
 def _optional_text(name: str, value: object) -> str | Unset:
@@ -225,11 +243,17 @@ def _item_parser(model: type[M]) -> Callable[[Any], M]:
 def _parse_item(data: Any, model: type[M]) -> M:
     if not isinstance(data, dict):
         raise _MalformedResponse(f"expected a JSON object for {model.__name__}")
-    _drop_zero_times(data)
     try:
-        return model.from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        _drop_zero_times(data)
+        item = model.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
+    field = wrong_field(item)
+    if field is not None:
+        value = repr(getattr(item, field))
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise _MalformedResponse(f"not a valid {model.__name__}: {field} is {shown}")
+    return item
 
 
 def _drop_zero_times(node: dict[str, Any]) -> None:
@@ -249,7 +273,7 @@ def _drop_zero_times(node: dict[str, Any]) -> None:
 def _json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise _MalformedResponse(f"the body is not JSON: {exc}") from exc
 
 
@@ -293,7 +317,7 @@ def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
     details: list[ErrorDetail] = []
     try:
         body = json.loads(text) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict) and isinstance(body.get("errors"), list):
         for entry in body["errors"]:
@@ -310,6 +334,7 @@ def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
         errors=details,
         request_id=response.headers.get("x-request-id"),
         text=text,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
     )
 
 

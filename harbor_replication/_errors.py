@@ -88,6 +88,7 @@ class HarborAPIError(HarborError):
         errors: Sequence[ErrorDetail],
         request_id: str | None,
         text: str,
+        retry_after: float | None = None,
     ) -> None:
         self.operation = operation
         self.method = method
@@ -96,6 +97,8 @@ class HarborAPIError(HarborError):
         self.errors = tuple(errors)
         self.request_id = request_id
         self.text = text
+        # Seconds the server asked to wait before trying again (``Retry-After``), if it did.
+        self.retry_after = retry_after
         super().__init__(self._describe())
 
     @property

@@ -8,7 +8,7 @@ import os
 import ssl
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import Any, TypeAlias
 
@@ -19,6 +19,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)
 
 VerifyTypes: TypeAlias = bool | str | ssl.SSLContext
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
+# Headers whose values are credentials: never logged, never shown.
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-harbor-csrf-token"}
+)
 
 
 class CleartextCredentialsWarning(UserWarning):
@@ -45,24 +49,66 @@ class Settings:
 
     api_url: str
     username: str | None
-    headers: Mapping[str, str]
+    # Holds the Authorization header: kept out of repr.
+    headers: Mapping[str, str] = field(repr=False)
 
     def httpx_options(self, verify: VerifyTypes, timeout: TimeoutTypes) -> dict[str, Any]:
         """Keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``."""
         return {
             "base_url": self.api_url,
             "headers": dict(self.headers),
-            "verify": verify,
-            "timeout": timeout,
+            "verify": check_verify(verify),
+            "timeout": check_timeout(timeout),
             "cookies": DiscardingCookieJar(),
             "follow_redirects": False,
         }
 
 
+def check_verify(verify: object) -> VerifyTypes:
+    """``verify`` if it is True, False, an existing CA bundle path or an SSLContext."""
+    if isinstance(verify, bool | ssl.SSLContext):
+        return verify
+    if isinstance(verify, str) and verify:
+        if not os.path.exists(verify):
+            raise ValueError(f"verify: no CA bundle at {verify!r}")
+        return verify
+    raise ValueError(f"verify must be a bool, a CA bundle path or an SSLContext, got {verify!r}")
+
+
+def check_timeout(timeout: object) -> TimeoutTypes:
+    """``timeout`` if it is None, seconds >= 0 or an httpx.Timeout with such parts."""
+    if isinstance(timeout, httpx.Timeout):
+        parts = timeout.as_dict().items()
+    else:
+        parts = (("timeout", timeout),)  # type: ignore[assignment]
+    for name, value in parts:
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise ValueError(f"{name} must be seconds >= 0 or None, got {value!r}")
+    return timeout  # type: ignore[return-value]
+
+
+def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` for a log line, credentials replaced."""
+    return {
+        name: "[redacted]" if name.lower() in SECRET_HEADERS else value
+        for name, value in headers.items()
+    }
+
+
 def api_url(url: str) -> str:
     """``url`` with ``/api/v2.0`` once at the end, whether or not the user typed it."""
+    if not isinstance(url, str):
+        raise ValueError(f"the Harbor URL must be a str, got {type(url).__name__}")
     text = url.strip().rstrip("/")
-    parsed = httpx.URL(text)
+    try:
+        parsed = httpx.URL(text)
+    except httpx.InvalidURL:
+        raise ValueError("the Harbor URL is not a valid URL") from None
+    if parsed.userinfo:
+        # Not echoed: it would show the password.
+        raise ValueError("the Harbor URL must not hold credentials: pass username= and secret=")
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValueError(f"the Harbor URL must be http:// or https:// with a host, got {url!r}")
     if parsed.query or parsed.fragment:
@@ -88,6 +134,10 @@ def resolve(url: str | None, username: str | None, secret: str | None) -> Settin
         raise ValueError("no Harbor URL: pass url= or set HARBOR_URL")
     username = username if username is not None else os.environ.get("HARBOR_USERNAME")
     secret = secret if secret is not None else os.environ.get("HARBOR_SECRET")
+    if username is not None and not isinstance(username, str):
+        raise ValueError(f"username must be a str, got {type(username).__name__}")
+    if secret is not None and not isinstance(secret, str):
+        raise ValueError(f"secret must be a str, got {type(secret).__name__}")
     base = api_url(url)
     headers = {"Accept": "application/json"}
     if username:

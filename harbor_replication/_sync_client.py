@@ -5,12 +5,14 @@ Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edi
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TypeVar
 
 import httpx
+import stamina
 
 from harbor_replication import _core
 from harbor_replication._core import (
@@ -22,7 +24,14 @@ from harbor_replication._core import (
     RegistryUpdateInput,
 )
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
-from harbor_replication._settings import DEFAULT_TIMEOUT, TimeoutTypes, VerifyTypes, resolve
+from harbor_replication._retry import RetryPolicy
+from harbor_replication._settings import (
+    DEFAULT_TIMEOUT,
+    TimeoutTypes,
+    VerifyTypes,
+    redacted_headers,
+    resolve,
+)
 from harbor_replication._sync_pages import walk_pages
 from harbor_replication_api.models import (
     Registry,
@@ -34,6 +43,8 @@ from harbor_replication_api.models import (
 T = TypeVar("T")
 
 FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
+_DEFAULT_RETRY = RetryPolicy()
+_log = logging.getLogger("harbor_replication")
 
 
 class ReplicationClient:
@@ -46,6 +57,14 @@ class ReplicationClient:
 
     Listings request their pages one at a time, as they are consumed; the
     ``page_concurrency`` keyword only matters to the async client.
+
+    ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
+    and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).
+    GET, PUT and DELETE are retried up to ``max_retries`` times (default 3) on connection
+    failures, timeouts and HTTP 429, 502, 503 and 504; a POST only when it provably never
+    left this machine. Retry ``n`` waits ``backoff_initial * 2 ** (n - 1)`` seconds plus up
+    to ``backoff_jitter`` seconds, at most ``backoff_max``, or what ``Retry-After`` says
+    (one longer than ``backoff_max`` is not waited out).
     """
 
     def __init__(
@@ -58,9 +77,15 @@ class ReplicationClient:
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         page_concurrency: int = _core.DEFAULT_PAGE_CONCURRENCY,
+        max_retries: int = _DEFAULT_RETRY.max_retries,
+        backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
+        backoff_max: float = _DEFAULT_RETRY.backoff_max,
+        backoff_jitter: float = _DEFAULT_RETRY.backoff_jitter,
     ) -> None:
         self._settings = resolve(url, username, secret)
         self._page_concurrency = _core.check_page_concurrency(page_concurrency)
+        self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
+        self._retry_options = self._retry.options()
         self._http = httpx.Client(
             **self._settings.httpx_options(verify, timeout), transport=transport
         )
@@ -94,12 +119,31 @@ class ReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     def _send(self, call: _core.Call[T]) -> T:
+        retry = self._retry.hook(call.replayable)
+        for attempt in stamina.retry_context(retry, **self._retry_options):
+            with attempt:
+                return self._send_once(call)
+        raise AssertionError("stamina ends with a result or the last error")
+
+    def _send_once(self, call: _core.Call[T]) -> T:
+        request = self._http.build_request(**call.request)
+        if _log.isEnabledFor(logging.DEBUG):
+            headers = redacted_headers(request.headers)
+            _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
-            response = self._http.request(**call.request)
+            response = self._http.send(request)
         except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out: {exc}") from exc
+            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {exc}") from exc
+            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "%s %s -> HTTP %d [request id %s]",
+                request.method,
+                request.url,
+                response.status_code,
+                response.headers.get("x-request-id"),
+            )
         return _core.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Iterator[T]:
@@ -207,10 +251,7 @@ class ReplicationClient:
         Raises :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds.
         """
         _core.check_id("execution_id", execution_id)
-        if timeout is not None and timeout < 0:
-            raise ValueError(f"timeout must be >= 0 or None, got {timeout!r}")
-        if poll_interval <= 0:
-            raise ValueError(f"poll_interval must be > 0, got {poll_interval!r}")
+        _core.check_wait(timeout, poll_interval, on_progress)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             execution = self.get_replication(execution_id)
