@@ -280,11 +280,17 @@ class Execution:
     )
 
     @property
+    def stopped_in_setup(self) -> bool:
+        """Stopped before its tasks were created: Harbor then creates none and ends it
+        Stopped (its flow checks for a stop before creating tasks)."""
+        return self.stop_at is not None and self.stop_at < self.setup_until
+
+    @property
     def finishes_at(self) -> float:
         """When every task is final (stop included)."""
         if self.skipped:
             return self.start_time
-        if self.stop_at is not None and self.stop_at < self.setup_until:
+        if self.stop_at is not None and self.stopped_in_setup:
             return self.stop_at
         natural = self.tasks[-1].end if self.tasks else self.setup_until  # ends ascend
         return natural if self.stop_at is None else min(natural, self.stop_at)
@@ -296,16 +302,14 @@ class Execution:
             return "Error"
         if self.final or now >= self.finishes_at:
             counts = self.counts(now)
-            if counts["stopped"] or (self.stop_at is not None and not self.tasks):
+            if counts["stopped"] or self.stopped_in_setup:
                 return "Stopped"
             return "Error" if counts["failed"] else "Success"
         return "Pending" if now < self.setup_until else "Running"
 
     def counts(self, now: float) -> dict[str, int]:
         counts = {"total": 0, "succeed": 0, "failed": 0, "in_progress": 0, "stopped": 0}
-        created = now >= self.setup_until and not (
-            self.stop_at is not None and self.stop_at < self.setup_until
-        )
+        created = now >= self.setup_until and not self.stopped_in_setup
         if self.skipped or not created:
             return counts
         counts["total"] = len(self.tasks)

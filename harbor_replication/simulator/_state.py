@@ -586,6 +586,10 @@ class SimulatorState:
             if execution.final or execution.stop_at is not None:
                 return
             execution.stop_at = now + min(self.config.task_duration / 10, 0.1)
+            if execution.stopped_in_setup:  # its planned tasks are never created
+                for task in execution.tasks:
+                    self.tasks.pop(task.id, None)
+                execution.tasks.clear()
             self._changed()
 
     def execution_json(self, execution_id: int) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -326,6 +327,22 @@ def test_semantics_18_stop_is_asynchronous(api: httpx.Client, slow_tasks: None) 
     }
     assert statuses == {"Stopped"}
     assert error(api.put("/replication/executions/999999"))[0] == 404
+
+
+def test_semantics_18_stop_during_setup_ends_stopped_without_tasks(
+    harbor: HarborSimulator, api: httpx.Client, slow_tasks: None
+) -> None:
+    execution_id = start(api, 1)
+    assert api.put(f"/replication/executions/{execution_id}").status_code == 200
+    final = finished_execution(api, execution_id)
+    assert final["status"] == "Stopped"
+    assert (final["total"], final["stopped"], final["succeed"]) == (0, 0, 0)
+    setup_ends = harbor.state.executions[execution_id].setup_until
+    wait_for(lambda: time.time() > setup_ends)  # when its tasks would have been created
+    assert api.get(f"/replication/executions/{execution_id}").json() == final
+    assert api.get(f"/replication/executions/{execution_id}/tasks").json() == []
+    stopped = api.get("/replication/executions", params={"status": "Stopped"}).json()
+    assert execution_id in [e["id"] for e in stopped]
 
 
 def test_semantics_19_task_log_text_and_wrong_execution(
