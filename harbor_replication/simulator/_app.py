@@ -27,6 +27,7 @@ from . import _body
 from ._adapters import ADAPTERS
 from ._config import SimulatorConfig
 from ._errors import HarborError
+from ._faults import FaultInjector, FaultMiddleware
 from ._query import (
     Fuzzy,
     QueryError,
@@ -433,20 +434,24 @@ def create_app(
 ) -> Starlette:
     """The simulator as an ASGI application; ``app.state.harbor`` is its ``SimulatorState``.
 
-    ``config.middleware`` is added outermost, in order, e.g. to inject faults the way a
-    reverse proxy in front of Harbor would.
+    ``config.middleware`` is added outermost, in order; inside it the fault injection that
+    ``app.state.faults`` (a ``FaultInjector``) controls, the way a reverse proxy in front
+    of Harbor and the network misbehave.
     """
     config = config or SimulatorConfig()
     state = state or SimulatorState(config)
     api = HarborApi(state, config)
+    faults = FaultInjector(config.faults)
     app = Starlette(
         routes=api.routes(),
         middleware=[
             *config.middleware,
+            Middleware(FaultMiddleware, injector=faults),
             Middleware(HarborHttpMiddleware, secret=secrets.token_bytes(32)),
         ],
         exception_handlers={HTTPException: _http_exception},
     )
     app.router.redirect_slashes = False
     app.state.harbor = state
+    app.state.faults = faults
     return app

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from starlette.middleware import Middleware
 
+from ._faults import FaultConfig
+
 # Harbor keeps the latest 50 replication executions per policy
 # (task.SetExecutionSweeperCount(job.Replication, 50) in its replication controller).
 HARBOR_EXECUTIONS_RETAINED_PER_POLICY = 50
@@ -19,7 +21,9 @@ class SimulatorConfig:
 
     ``users`` are valid accounts WITHOUT system permission (403 on replication endpoints);
     ``robots`` are robot accounts WITH system permission, like an administrator.
-    ``middleware`` wraps the application outermost, the seam for fault injection.
+    ``middleware`` wraps the application outermost; inside it, ``faults`` are injected
+    (see :class:`FaultConfig`; a running simulator changes them with ``.faults.set()``).
+    With ``tls_certfile`` and ``tls_keyfile`` (PEM) the simulator serves HTTPS.
     """
 
     admin_username: str = "admin"
@@ -32,6 +36,9 @@ class SimulatorConfig:
     seed: Path | None = None
     harbor_version: str = "v2.15.2"
     middleware: Sequence[Middleware] = ()
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
 
     def __post_init__(self) -> None:
         if self.task_duration < 0:
@@ -40,3 +47,5 @@ class SimulatorConfig:
             raise ValueError("task_concurrency must be at least 1")
         if self.seed is not None:
             self.seed = Path(self.seed)
+        if (self.tls_certfile is None) != (self.tls_keyfile is None):
+            raise ValueError("HTTPS needs both tls_certfile and tls_keyfile")

@@ -14,9 +14,11 @@ from types import TracebackType
 from typing import TextIO
 
 import uvicorn
+from starlette.applications import Starlette
 
 from ._app import API_PREFIX, create_app
 from ._config import HARBOR_EXECUTIONS_RETAINED_PER_POLICY, SimulatorConfig
+from ._faults import FaultConfig, FaultInjector, parse_faults, tracking_protocol
 from ._state import SimulatorState
 
 
@@ -63,16 +65,35 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _base_url(sock: socket.socket) -> str:
+def _base_url(sock: socket.socket, config: SimulatorConfig) -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    scheme = "http" if config.tls_certfile is None else "https"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+def _uvicorn_config(app: Starlette, config: SimulatorConfig) -> uvicorn.Config:
+    """How uvicorn serves ``app``: quietly, over TLS if configured, resets possible."""
+    server_config = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        # The client address must stay the peer's: resets look the connection up by it.
+        proxy_headers=False,
+        ssl_certfile=config.tls_certfile,
+        ssl_keyfile=config.tls_keyfile,
+    )
+    server_config.load()
+    faults: FaultInjector = app.state.faults
+    server_config.http_protocol_class = tracking_protocol(server_config.http_protocol_class, faults)
+    return server_config
 
 
 class HarborSimulator:
     """A simulated Harbor on a loopback port, served from a background thread.
 
     >>> with HarborSimulator(SimulatorConfig(task_duration=0.05)) as harbor:
-    ...     harbor.url, harbor.api_url, harbor.state
+    ...     harbor.url, harbor.api_url, harbor.state, harbor.faults
     """
 
     def __init__(
@@ -89,20 +110,24 @@ class HarborSimulator:
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:PORT``, what a user types (no ``/api/v2.0``)."""
+        """``http://127.0.0.1:PORT`` (https with TLS), what a user types (no ``/api/v2.0``)."""
         if self._socket is None:
             raise RuntimeError("the simulator is not running")
-        return _base_url(self._socket)
+        return _base_url(self._socket, self.config)
 
     @property
     def api_url(self) -> str:
         return self.url + API_PREFIX
 
+    @property
+    def faults(self) -> FaultInjector:
+        """The faults injected from now on: ``faults.set(rate=0.2, seed=1)``, ``clear()``."""
+        injector: FaultInjector = self.app.state.faults
+        return injector
+
     def start(self) -> None:
         self._socket = _listen(self._host, self._port)
-        self._server = _Server(
-            uvicorn.Config(self.app, lifespan="off", log_level="warning", access_log=False)
-        )
+        self._server = _Server(_uvicorn_config(self.app, self.config))
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},
@@ -162,6 +187,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=Path, default=None, help="JSON or YAML seed file")
     parser.add_argument("--admin-username", default=defaults.admin_username)
     parser.add_argument("--admin-password", default=defaults.admin_password)
+    faults = parser.add_argument_group("fault injection")
+    faults.add_argument(
+        "--latency-ms", type=float, default=0.0, help="added to every request (default 0)"
+    )
+    faults.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="probability from 0 to 1 that a request gets a fault (default 0)",
+    )
+    faults.add_argument(
+        "--faults",
+        default="all",
+        metavar="KINDS",
+        help="comma-separated faults to draw from: 503, 502, 504, 429, 413, reset-before, "
+        "reset-after, truncated, stall; or all (default: all but 413)",
+    )
+    faults.add_argument("--fault-seed", type=int, default=None, help="repeatable fault draws")
+    faults.add_argument(
+        "--retry-after",
+        default=defaults.faults.retry_after,
+        metavar="VALUE",
+        help="Retry-After of 503 and 429 answers (default %(default)s)",
+    )
+    faults.add_argument(
+        "--stall-seconds",
+        type=float,
+        default=defaults.faults.stall,
+        help="how long a stalled answer is held back (default %(default)s)",
+    )
+    tls = parser.add_argument_group("HTTPS")
+    tls.add_argument("--tls-cert", type=Path, default=None, help="PEM certificate (chain)")
+    tls.add_argument("--tls-key", type=Path, default=None, help="PEM private key")
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -172,6 +231,16 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         task_concurrency=args.task_concurrency,
         executions_retained_per_policy=args.executions_retained,
         seed=args.seed,
+        faults=FaultConfig(
+            latency=args.latency_ms / 1000,
+            rate=args.fault_rate,
+            kinds=parse_faults(args.faults),
+            seed=args.fault_seed,
+            retry_after=args.retry_after,
+            stall=args.stall_seconds,
+        ),
+        tls_certfile=args.tls_cert,
+        tls_keyfile=args.tls_key,
     )
 
 
@@ -179,11 +248,10 @@ def serve(
     config: SimulatorConfig, host: str = "127.0.0.1", port: int = 0, out: TextIO | None = None
 ) -> None:
     """Serve in the foreground until SIGINT or SIGTERM; announce the URL on one line first."""
+    server = _ForegroundServer(_uvicorn_config(create_app(config), config))
     sock = _listen(host, port)
-    print(f"Harbor simulator listening on {_base_url(sock)}", file=out or sys.stdout, flush=True)
-    server = _ForegroundServer(
-        uvicorn.Config(create_app(config), lifespan="off", log_level="warning", access_log=False)
-    )
+    url = _base_url(sock, config)
+    print(f"Harbor simulator listening on {url}", file=out or sys.stdout, flush=True)
     try:
         server.run(sockets=[sock])
     finally:
