@@ -121,9 +121,10 @@ class FaultInjector:
             self._apply(replace(self.config, **changes))
 
     def clear(self) -> None:
-        """No more faults or latency; the counts of injected faults stay."""
+        """No more faults or latency, and the counts of injected faults start over."""
         with self._lock:
             self._apply(FaultConfig())
+            self.injected.clear()
 
     def draw(self) -> Fault | None:
         """The fault for the next request, counted in :attr:`injected`."""

@@ -1,0 +1,44 @@
+"""Fixtures for the reliability tests: a simulator whose faults each test sets, no waiting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import stamina
+
+from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+
+POLICY = {
+    "name": "reliability",
+    "src_registry": {"id": 1},
+    "dest_namespace": "mirror",
+    "trigger": {"type": "manual"},
+    "enabled": True,
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff() -> Iterator[None]:
+    """Retries happen as configured (attempts capped by each client's max_retries), unwaited."""
+    with stamina.set_testing(True, attempts=1000, cap=True):
+        yield
+
+
+@pytest.fixture(scope="package")
+def faulty_harbor() -> Iterator[HarborSimulator]:
+    """A simulator for fault tests, shared by the package; each test sets its own faults."""
+    with HarborSimulator(SimulatorConfig(task_duration=0.01)) as harbor:
+        yield harbor
+
+
+@pytest.fixture
+def harbor_with_faults(faulty_harbor: HarborSimulator) -> Iterator[HarborSimulator]:
+    """The shared fault simulator, its faults cleared after the test."""
+    yield faulty_harbor
+    faulty_harbor.faults.clear()
+
+
+def new_policy(harbor: HarborSimulator, name: str, **changes: Any) -> int:
+    return harbor.state.create_policy({**POLICY, "name": name, **changes}, "admin")

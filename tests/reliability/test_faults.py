@@ -1,0 +1,190 @@
+"""The clients under injected faults: listings stay exact, a start never happens twice."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from harbor_replication import HarborAPIError, HarborError, ServerError
+from harbor_replication.simulator import TRANSIENT_FAULTS, Fault, HarborSimulator
+from tests.reliability.conftest import new_policy
+from tests.support import Harbor, close, make_client
+
+# Stalls hold an answer past the client's read timeout.
+TIMEOUT = httpx.Timeout(2.0, read=0.5)
+STALL = 1.0
+
+
+@pytest.fixture(params=["sync", "async"])
+async def faulty_client(
+    request: pytest.FixtureRequest, harbor_with_faults: HarborSimulator
+) -> AsyncIterator[Harbor]:
+    client = make_client(
+        str(request.param), harbor_with_faults.url, timeout=TIMEOUT, max_retries=10
+    )
+    yield Harbor(client)
+    await close(client)
+
+
+async def test_listing_under_every_fault_returns_exactly_the_executions(
+    harbor_with_faults: HarborSimulator, faulty_client: Harbor
+) -> None:
+    harbor = harbor_with_faults
+    policy_id = new_policy(harbor, f"listing-{faulty_client.kind}")
+    expected = harbor.state.add_finished_executions(policy_id, 2000)
+    # Every kind once among the first requests, then a 20% rate of all of them.
+    schedule = [fault for kind in TRANSIENT_FAULTS for fault in (kind, None)]
+    harbor.faults.set(schedule=schedule, rate=0.2, seed=20, stall=STALL, retry_after="0")
+
+    executions = await faulty_client.get_replications(policy_id=policy_id, page_size=100)
+
+    assert sorted(e.id for e in executions) == sorted(expected)
+    assert len({e.id for e in executions}) == 2000
+    assert set(harbor.faults.injected) >= set(TRANSIENT_FAULTS)
+
+
+@pytest.mark.parametrize("fault", TRANSIENT_FAULTS)
+async def test_a_start_under_a_fault_creates_one_execution_or_raises(
+    harbor_with_faults: HarborSimulator, faulty_client: Harbor, fault: Fault
+) -> None:
+    harbor = harbor_with_faults
+    policy_id = new_policy(harbor, f"start-{faulty_client.kind}-{fault.value}")
+    harbor.faults.set(schedule=[fault], stall=STALL, retry_after="0")
+
+    try:
+        await faulty_client.start_replication(policy_id)
+    except HarborError:
+        started = False
+    else:
+        started = True
+
+    count = harbor.state.execution_count(policy_id)
+    assert count <= 1
+    if started:
+        assert count == 1
+    # Faults that happen before Harbor sees the POST leave nothing behind, and the
+    # client does not retry what may have arrived.
+    if fault in (Fault.BAD_GATEWAY, Fault.UNAVAILABLE, Fault.TOO_MANY_REQUESTS):
+        assert (started, count) == (False, 0)
+    if fault in (Fault.RESET_AFTER, Fault.GATEWAY_TIMEOUT, Fault.STALL):
+        assert (started, count) == (False, 1)
+
+
+async def test_starts_under_a_fault_rate_never_run_twice(
+    harbor_with_faults: HarborSimulator, faulty_client: Harbor
+) -> None:
+    harbor = harbor_with_faults
+    harbor.faults.set(rate=0.3, seed=3, stall=STALL, retry_after="0")
+    for n in range(12):
+        policy_id = new_policy(harbor, f"rate-{faulty_client.kind}-{n}")
+        try:
+            await faulty_client.start_replication(policy_id)
+        except HarborError:
+            assert harbor.state.execution_count(policy_id) <= 1
+        else:
+            assert harbor.state.execution_count(policy_id) == 1
+
+
+async def test_gets_are_retried_until_they_succeed(
+    harbor_with_faults: HarborSimulator, faulty_client: Harbor
+) -> None:
+    harbor = harbor_with_faults
+    policy_id = new_policy(harbor, f"get-{faulty_client.kind}")
+    harbor.faults.set(schedule=list(TRANSIENT_FAULTS), stall=STALL, retry_after="0")
+
+    policy = await faulty_client.get_replication_policy(policy_id)
+
+    assert policy.id == policy_id
+    assert sum(harbor.faults.injected[f] for f in TRANSIENT_FAULTS) >= len(TRANSIENT_FAULTS)
+
+
+async def test_retries_end_after_max_retries_with_the_last_error(
+    harbor_with_faults: HarborSimulator,
+) -> None:
+    harbor = harbor_with_faults
+    client = Harbor(make_client("async", harbor.url, max_retries=2))
+    harbor.faults.set(schedule=[Fault.BAD_GATEWAY] * 5)
+    with pytest.raises(ServerError) as caught:
+        await client.get_registries()
+    await close(client.client)
+    assert caught.value.status_code == 502
+    # The first try and two retries; the rest of the schedule is left.
+    assert harbor.faults.injected[Fault.BAD_GATEWAY] == 3
+
+
+async def test_a_retry_after_beyond_backoff_max_is_not_waited_out(
+    harbor_with_faults: HarborSimulator,
+) -> None:
+    harbor = harbor_with_faults
+    client = Harbor(make_client("sync", harbor.url, backoff_max=5))
+    harbor.faults.set(schedule=[Fault.UNAVAILABLE, Fault.UNAVAILABLE], retry_after="3600")
+    with pytest.raises(ServerError) as caught:
+        await client.get_registries()
+    await close(client.client)
+    assert caught.value.retry_after == 3600
+    assert harbor.faults.injected[Fault.UNAVAILABLE] == 1
+
+
+@pytest.mark.parametrize("status", [502, 503, 504, 413])
+async def test_proxy_pages_are_api_errors_without_harbor_codes(
+    harbor_with_faults: HarborSimulator, faulty_client: Harbor, status: int
+) -> None:
+    """SEMANTICS 7: nginx answers 502, 503, 504 and 413 with HTML, not Harbor's JSON."""
+    harbor = harbor_with_faults
+    harbor.faults.set(schedule=[Fault(str(status))] * 20, retry_after="0")
+    with pytest.raises(HarborAPIError) as caught:
+        await faulty_client.get_registries()
+    error = caught.value
+    assert error.status_code == status
+    assert error.errors == ()
+    assert error.code is None
+    assert "nginx" in error.text
+    assert f"HTTP {status}" in str(error)
+
+
+def test_fault_draws_repeat_with_a_seed() -> None:
+    from harbor_replication.simulator import FaultConfig, FaultInjector
+
+    def draws(seed: int) -> list[Fault | None]:
+        injector = FaultInjector(FaultConfig(rate=0.5, seed=seed))
+        return [injector.draw() for _ in range(50)]
+
+    assert draws(1) == draws(1)
+    assert draws(1) != draws(2)
+    assert any(draws(1))
+    assert None in draws(1)
+
+
+def test_fault_options_on_the_command_line() -> None:
+    import argparse
+
+    from harbor_replication.simulator import add_arguments, config_from_args
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(
+        [
+            "--latency-ms",
+            "25",
+            "--fault-rate",
+            "0.2",
+            "--faults",
+            "503,reset-after",
+            "--fault-seed",
+            "7",
+            "--retry-after",
+            "2",
+            "--stall-seconds",
+            "9",
+        ]
+    )
+    faults = config_from_args(args).faults
+    assert faults.latency == pytest.approx(0.025)
+    assert (faults.rate, faults.seed, faults.retry_after, faults.stall) == (0.2, 7, "2", 9.0)
+    assert faults.kinds == (Fault.UNAVAILABLE, Fault.RESET_AFTER)
+    with pytest.raises(ValueError, match="unknown fault"):
+        config_from_args(parser.parse_args(["--faults", "gremlins"]))
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        config_from_args(parser.parse_args(["--fault-rate", "2"]))
