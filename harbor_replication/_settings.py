@@ -71,7 +71,10 @@ def check_verify(verify: object) -> VerifyTypes:
     if isinstance(verify, str) and verify:
         if not os.path.exists(verify):
             raise ValueError(f"verify: no CA bundle at {verify!r}")
-        return verify
+        # httpx deprecates a path; a context built from it is what it asks for instead.
+        if os.path.isdir(verify):
+            return ssl.create_default_context(capath=verify)
+        return ssl.create_default_context(cafile=verify)
     raise ValueError(f"verify must be a bool, a CA bundle path or an SSLContext, got {verify!r}")
 
 
