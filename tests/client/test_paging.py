@@ -246,3 +246,20 @@ def test_a_finished_walk_plans_nothing() -> None:
     pages.take(Page(full_page(5), 5))
     assert pages.done
     assert len(pages.plan()) == 0
+
+
+async def test_the_async_client_over_the_aiohttp_transport(
+    simulator: HarborSimulator, execution_id: int
+) -> None:
+    """The ``aiohttp`` extra's transport gives the same answers as httpx's own."""
+    httpx_aiohttp = pytest.importorskip("httpx_aiohttp")
+    async with AsyncReplicationClient(
+        simulator.url,
+        username=ADMIN[0],
+        secret=ADMIN[1],
+        transport=httpx_aiohttp.AiohttpTransport(),
+    ) as client:
+        tasks = [task.id async for task in client.iter_replication_tasks(execution_id)]
+        execution = await client.get_replication(execution_id)
+    assert tasks == [task.id for task in simulator_tasks(simulator, execution_id)]
+    assert execution.total == TASKS

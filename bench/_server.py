@@ -1,0 +1,144 @@
+"""The benchmark's Harbor: the simulator in its own process, seeded, with injected latency.
+
+Run as ``python -m bench._server LATENCY_MS``: it prints one JSON line (``url`` and the ids
+of the seeded objects) and serves until its standard input closes. Its own process keeps
+the simulator's CPU time out of the clients' measurements.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+EXECUTIONS = 5_000
+BIG_TASKS = 50_000
+SMALL_TASKS = 5_000
+
+
+class LatencyMiddleware:
+    """Counts requests, so a scenario can say how many it sent.
+
+    The latency itself is the simulator's fault injection (``FaultConfig(latency=...)``).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            if scope["path"].endswith("/bench/requests"):
+                await _send_count(send)
+                return
+            LatencyMiddleware.requests += 1
+        await self.app(scope, receive, send)
+
+    requests = 0
+
+
+async def _send_count(send: Send) -> None:
+    body = str(LatencyMiddleware.requests).encode()
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What the benchmark server holds, and where."""
+
+    url: str
+    policy_id: int
+    execution_id: int
+    big_execution_id: int
+    small_execution_id: int
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/v2.0"
+
+    def requests(self) -> int:
+        """Requests served so far (not counting this one)."""
+        import httpx
+
+        return int(httpx.get(self.url + "/bench/requests").text)
+
+
+def main() -> None:
+    from harbor_replication.simulator import FaultConfig, HarborSimulator, SimulatorConfig
+
+    latency = float(sys.argv[1]) / 1000
+    config = SimulatorConfig(
+        task_duration=0.0,
+        middleware=[Middleware(LatencyMiddleware)],
+        faults=FaultConfig(latency=latency),
+    )
+    with HarborSimulator(config) as harbor:
+        state = harbor.state
+        policy_id = state.create_policy(
+            {
+                "name": "bench",
+                "src_registry": {"id": 1},
+                "dest_namespace": "bench",
+                "trigger": {"type": "manual"},
+                "enabled": True,
+            },
+            "admin",
+        )
+        executions = state.add_finished_executions(policy_id, EXECUTIONS)
+        other = state.create_policy(
+            {
+                "name": "bench-tasks",
+                "src_registry": {"id": 1},
+                "dest_namespace": "bench",
+                "trigger": {"type": "manual"},
+                "enabled": True,
+            },
+            "admin",
+        )
+        big = state.add_finished_execution(other, BIG_TASKS)
+        small = state.add_finished_execution(other, SMALL_TASKS)
+        seeded = Seeded(harbor.url, policy_id, executions[-1], big, small)
+        # The simulator sorts a listing on its first request; do that before any timing.
+        state.list_executions(policy_id, None, None, [])
+        for execution_id in (big, small):
+            state.list_tasks(execution_id, None, None, [])
+        print(json.dumps(seeded.__dict__), flush=True)
+        sys.stdin.read()  # until the benchmark closes our input
+
+
+@contextmanager
+def serve(latency_ms: float) -> Iterator[Seeded]:
+    """Start the benchmark server in a child process; stop it on exit."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench._server", str(latency_ms)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError("the benchmark server did not start")
+        fields: dict[str, Any] = json.loads(line)
+        yield Seeded(**fields)
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+if __name__ == "__main__":
+    main()
