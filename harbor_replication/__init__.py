@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     )
     from harbor_replication._sync_client import ReplicationClient as ReplicationClient
 
-__version__ = "0.1.0"
+from harbor_replication._version import __version__ as __version__
 
 _ERRORS = "harbor_replication._errors"
 _LAZY: dict[str, str] = {

@@ -14,7 +14,11 @@ from typing import Any, TypeAlias
 
 import httpx
 
+from harbor_replication._version import __version__
+
 API_PREFIX = "/api/v2.0"
+# Names this client in Harbor's and its proxies' access logs.
+USER_AGENT = f"harbor-replication/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)
 
 VerifyTypes: TypeAlias = bool | str | ssl.SSLContext
@@ -142,7 +146,7 @@ def resolve(url: str | None, username: str | None, secret: str | None) -> Settin
     if secret is not None and not isinstance(secret, str):
         raise ValueError(f"secret must be a str, got {type(secret).__name__}")
     base = api_url(url)
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     if username:
         if secret is None:
             raise ValueError(

@@ -77,7 +77,8 @@ def cli(
         import logging
 
         logging.basicConfig(format="%(name)s: %(message)s")
-        logging.getLogger("httpx").setLevel(logging.DEBUG)
+        # The library logs each request (credentials redacted) and its answer's request id.
+        logging.getLogger("harbor_replication").setLevel(logging.DEBUG)
     verify: bool | str = ca_cert or not insecure
     ctx.obj = Session(url, username or None, secret, verify, output, debug)
 
