@@ -23,11 +23,14 @@ BIG_TASKS = 50_000
 SMALL_TASKS = 5_000
 
 
-class LatencyMiddleware:
-    """Counts requests, so a scenario can say how many it sent.
+class RequestCounter:
+    """ASGI middleware counting the requests served, so a scenario can say how many it sent.
 
-    The latency itself is the simulator's fault injection (``FaultConfig(latency=...)``).
+    ``GET /bench/requests`` answers the count so far (itself not counted). The latency is
+    the simulator's own fault injection (``FaultConfig(latency=...)``), not this.
     """
+
+    requests = 0
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -37,14 +40,12 @@ class LatencyMiddleware:
             if scope["path"].endswith("/bench/requests"):
                 await _send_count(send)
                 return
-            LatencyMiddleware.requests += 1
+            RequestCounter.requests += 1
         await self.app(scope, receive, send)
-
-    requests = 0
 
 
 async def _send_count(send: Send) -> None:
-    body = str(LatencyMiddleware.requests).encode()
+    body = str(RequestCounter.requests).encode()
     headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -77,7 +78,7 @@ def main() -> None:
     latency = float(sys.argv[1]) / 1000
     config = SimulatorConfig(
         task_duration=0.0,
-        middleware=[Middleware(LatencyMiddleware)],
+        middleware=[Middleware(RequestCounter)],
         faults=FaultConfig(latency=latency),
     )
     with HarborSimulator(config) as harbor:
