@@ -37,6 +37,8 @@ from harbor_replication._settings import (
 )
 from harbor_replication_api.models import (
     Registry,
+    RegistryInfo,
+    RegistryProviderInfo,
     ReplicationExecution,
     ReplicationPolicy,
     ReplicationTask,
@@ -378,3 +380,21 @@ class AsyncReplicationClient:
         (``url``, ``type``, ``access_key``, ``access_secret``, ``insecure``).
         """
         await self._send(_core.ping_registry(registry))
+
+    async def get_registry_info(self, registry_id: int) -> RegistryInfo:
+        """What the registry ``registry_id`` supports: resource filters and triggers.
+
+        A policy that replicates from or to it may use only these.
+        """
+        return await self._send(_core.get_registry_info(registry_id))
+
+    async def get_registry_adapters(self) -> list[str]:
+        """The registry types this Harbor can replicate with (``harbor``, ``docker-hub``...)."""
+        return await self._send(_core.get_registry_adapters())
+
+    async def get_registry_adapter_infos(self) -> dict[str, RegistryProviderInfo]:
+        """Registry type -> the endpoints and credential kinds it expects.
+
+        Only the types that publish such patterns are present.
+        """
+        return await self._send(_core.get_registry_adapter_infos())

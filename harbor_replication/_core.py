@@ -27,7 +27,9 @@ from harbor_replication._shapes import wrong_field
 from harbor_replication.query import QueryValue, encode_query
 from harbor_replication_api.models import (
     Registry,
+    RegistryInfo,
     RegistryPing,
+    RegistryProviderInfo,
     RegistryUpdate,
     ReplicationExecution,
     ReplicationPolicy,
@@ -37,7 +39,15 @@ from harbor_replication_api.models import (
 from harbor_replication_api.types import UNSET, Unset
 
 T = TypeVar("T")
-M = TypeVar("M", ReplicationExecution, ReplicationPolicy, ReplicationTask, Registry)
+M = TypeVar(
+    "M",
+    ReplicationExecution,
+    ReplicationPolicy,
+    ReplicationTask,
+    Registry,
+    RegistryInfo,
+    RegistryProviderInfo,
+)
 
 Query: TypeAlias = str | Mapping[str, QueryValue]
 PolicyInput: TypeAlias = ReplicationPolicy | Mapping[str, Any]
@@ -552,6 +562,37 @@ def get_registries(
 def get_registry(registry_id: int) -> Call[Registry]:
     request = api.get_registry._get_kwargs(check_id("registry_id", registry_id))
     return Call("get_registry", request, _model_parser(Registry), True)
+
+
+def get_registry_info(registry_id: int) -> Call[RegistryInfo]:
+    request = api.get_registry_info._get_kwargs(check_id("registry_id", registry_id))
+    return Call("get_registry_info", request, _model_parser(RegistryInfo), True)
+
+
+def _parse_names(response: httpx.Response) -> list[str]:
+    names = _json(response)
+    if not isinstance(names, list) or not all(type(name) is str for name in names):
+        raise _MalformedResponse("expected a JSON array of strings")
+    return names
+
+
+def get_registry_adapters() -> Call[list[str]]:
+    request = api.list_registry_provider_types._get_kwargs()
+    return Call("get_registry_adapters", request, _parse_names, True)
+
+
+def _parse_adapter_infos(response: httpx.Response) -> dict[str, RegistryProviderInfo]:
+    # Harbor's description makes this a model of additional properties only; a plain
+    # dict from adapter type to its info is what a caller wants.
+    infos = _json(response)
+    if not isinstance(infos, dict):
+        raise _MalformedResponse("expected a JSON object of adapter infos")
+    return {name: _parse_item(info, RegistryProviderInfo) for name, info in infos.items()}
+
+
+def get_registry_adapter_infos() -> Call[dict[str, RegistryProviderInfo]]:
+    request = api.list_registry_provider_infos._get_kwargs()
+    return Call("get_registry_adapter_infos", request, _parse_adapter_infos, True)
 
 
 def _model_input(model: type[Any], value: Any, what: str) -> Any:

@@ -111,17 +111,23 @@ class HarborAPIError(HarborError):
         """The first Harbor error message; None for a non-Harbor body."""
         return self.errors[0].message if self.errors else None
 
-    def _describe(self) -> str:
+    @property
+    def outcome(self) -> str:
+        """The answer in one line: status, Harbor's codes and messages (or a snippet of a
+        non-Harbor body) and the request id, e.g. ``HTTP 404 NOT_FOUND: ... [request id 5f0c]``.
+
+        ``str(error)`` puts the operation and request in front; the CLI its own wording.
+        """
         if self.errors:
             detail = "; ".join(f"{e.code}: {e.message}" for e in self.errors)
         else:
             snippet = " ".join(self.text.split())[:120]
-            detail = f"non-Harbor body: {snippet!r}" if snippet else "empty body"
+            detail = f"non-Harbor body {snippet!r}" if snippet else "empty body"
         request = f" [request id {self.request_id}]" if self.request_id else ""
-        return (
-            f"{self.operation}: {self.method} {self.path} -> HTTP {self.status_code}: "
-            f"{detail}{request}"
-        )
+        return f"HTTP {self.status_code} {detail}{request}"
+
+    def _describe(self) -> str:
+        return f"{self.operation}: {self.method} {self.path} -> {self.outcome}"
 
 
 class BadRequestError(HarborAPIError):

@@ -35,6 +35,8 @@ from harbor_replication._settings import (
 from harbor_replication._sync_pages import walk_pages
 from harbor_replication_api.models import (
     Registry,
+    RegistryInfo,
+    RegistryProviderInfo,
     ReplicationExecution,
     ReplicationPolicy,
     ReplicationTask,
@@ -376,3 +378,21 @@ class ReplicationClient:
         (``url``, ``type``, ``access_key``, ``access_secret``, ``insecure``).
         """
         self._send(_core.ping_registry(registry))
+
+    def get_registry_info(self, registry_id: int) -> RegistryInfo:
+        """What the registry ``registry_id`` supports: resource filters and triggers.
+
+        A policy that replicates from or to it may use only these.
+        """
+        return self._send(_core.get_registry_info(registry_id))
+
+    def get_registry_adapters(self) -> list[str]:
+        """The registry types this Harbor can replicate with (``harbor``, ``docker-hub``...)."""
+        return self._send(_core.get_registry_adapters())
+
+    def get_registry_adapter_infos(self) -> dict[str, RegistryProviderInfo]:
+        """Registry type -> the endpoints and credential kinds it expects.
+
+        Only the types that publish such patterns are present.
+        """
+        return self._send(_core.get_registry_adapter_infos())

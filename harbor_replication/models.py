@@ -6,10 +6,15 @@ not set yet (its zero time) is ``None``.
 """
 
 from harbor_replication_api.models import (
+    FilterStyle,
     Registry,
     RegistryCredential,
+    RegistryEndpoint,
     RegistryInfo,
     RegistryPing,
+    RegistryProviderCredentialPattern,
+    RegistryProviderEndpointPattern,
+    RegistryProviderInfo,
     RegistryUpdate,
     ReplicationExecution,
     ReplicationFilter,
@@ -22,10 +27,15 @@ from harbor_replication_api.types import UNSET, Unset
 
 __all__ = [
     "UNSET",
+    "FilterStyle",
     "Registry",
     "RegistryCredential",
+    "RegistryEndpoint",
     "RegistryInfo",
     "RegistryPing",
+    "RegistryProviderCredentialPattern",
+    "RegistryProviderEndpointPattern",
+    "RegistryProviderInfo",
     "RegistryUpdate",
     "ReplicationExecution",
     "ReplicationFilter",

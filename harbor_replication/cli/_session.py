@@ -88,14 +88,8 @@ pass_session = click.make_pass_decorator(Session)
 
 
 def _api_error_line(exc: HarborAPIError) -> str:
-    if exc.errors:
-        said = "; ".join(f"{e.code}: {e.message}" for e in exc.errors)
-    else:
-        snippet = " ".join(exc.text.split())[:100]
-        said = f"non-Harbor answer {snippet!r}" if snippet else "empty answer"
-    request = f" [request id {exc.request_id}]" if exc.request_id else ""
     action = exc.operation.replace("_", " ")
-    return f"cannot {action} ({exc.method} {exc.path}): HTTP {exc.status_code} {said}{request}"
+    return f"cannot {action} ({exc.method} {exc.path}): {exc.outcome}"
 
 
 def command_error(exc: Exception, url: str | None) -> CommandError | None:
