@@ -9,7 +9,16 @@ import click
 
 from harbor_replication.cli._input import confirm_deletion, read_mapping
 from harbor_replication.cli._listing import build_q, paging_options, query_options
-from harbor_replication.cli._output import Column, details, emit, emit_data, say, table
+from harbor_replication.cli._output import (
+    Column,
+    Record,
+    console,
+    details,
+    emit,
+    emit_data,
+    say,
+    table,
+)
 from harbor_replication.cli._session import Session, pass_session
 
 COLUMNS: list[Column] = [
@@ -64,14 +73,24 @@ def _secret(access_key: str | None, access_secret: str | None) -> str | None:
     return access_secret
 
 
+access_key_option = click.option("--access-key", help="the user name or key Harbor signs in with")
+access_secret_option = click.option(
+    "--access-secret", help="its secret (asked for on a terminal when left out)"
+)
+credential_type_option = click.option(
+    "--credential-type", metavar="TYPE", help="basic (the default), oauth or secret"
+)
+
+
 @registries.command("create")
 @click.option("-f", "--file", type=click.File("r"), help="a YAML or JSON registry (- for stdin)")
 @click.option("--name")
-@click.option("--type", "kind", metavar="TYPE", help="harbor, docker-hub, aws-ecr, ...")
+@click.option("--type", "kind", metavar="TYPE", help="see `registries adapters`")
 @click.option("--url")
 @click.option("--description")
-@click.option("--access-key", help="the user name or key Harbor signs in with")
-@click.option("--access-secret", help="its secret (asked for on a terminal when left out)")
+@access_key_option
+@access_secret_option
+@credential_type_option
 @click.option("--skip-tls-verify", is_flag=True, help="Harbor does not check its certificate")
 @pass_session
 def create_registry(
@@ -83,6 +102,7 @@ def create_registry(
     description: str | None,
     access_key: str | None,
     access_secret: str | None,
+    credential_type: str | None,
     skip_tls_verify: bool,
 ) -> None:
     """Create a registry endpoint from a file (-f) and/or flags."""
@@ -95,11 +115,10 @@ def create_registry(
     if skip_tls_verify:
         fields["insecure"] = True
     secret = _secret(access_key, access_secret)
-    if access_key is not None or secret is not None:
+    given = {"access_key": access_key, "access_secret": secret, "type": credential_type}
+    if any(given.values()):
         credential = dict(fields.get("credential") or {"type": "basic"})
-        credential.update(
-            {k: v for k, v in (("access_key", access_key), ("access_secret", secret)) if v}
-        )
+        credential.update({key: value for key, value in given.items() if value})
         fields["credential"] = credential
     missing = [key for key in ("name", "type", "url") if not fields.get(key)]
     if missing:
@@ -110,6 +129,128 @@ def create_registry(
         emit_data(session, client.get_registry(registry_id).to_dict())
     else:
         say(session, f"Created registry {registry_id} ({fields['name']}).")
+
+
+@registries.command("update")
+@registry_id_argument
+@click.option(
+    "-f",
+    "--file",
+    type=click.File("r"),
+    help="YAML or JSON with the fields to change (name, url, description, access_key, "
+    "access_secret, credential_type, insecure, ca_certificate); flags override it",
+)
+@click.option("--name")
+@click.option("--url")
+@click.option("--description")
+@access_key_option
+@access_secret_option
+@credential_type_option
+@click.option(
+    "--skip-tls-verify/--verify-tls",
+    default=None,
+    help="whether Harbor checks the registry's certificate",
+)
+@pass_session
+def update_registry(
+    session: Session,
+    registry_id: int,
+    file: IO[str] | None,
+    name: str | None,
+    url: str | None,
+    description: str | None,
+    access_key: str | None,
+    access_secret: str | None,
+    credential_type: str | None,
+    skip_tls_verify: bool | None,
+) -> None:
+    """Change the given fields of a registry endpoint and keep the rest.
+
+    Its type cannot change: Harbor keeps the type a registry was created with.
+    """
+    changes = read_mapping(file)
+    flags = {
+        "name": name,
+        "url": url,
+        "description": description,
+        "access_key": access_key,
+        "access_secret": _secret(access_key, access_secret),
+        "credential_type": credential_type,
+        "insecure": skip_tls_verify,
+    }
+    changes.update({key: value for key, value in flags.items() if value is not None})
+    if not changes:
+        raise click.UsageError("nothing to change: give -f or at least one field flag")
+    client = session.client()
+    client.update_registry(registry_id, changes)
+    if session.machine_output:
+        emit_data(session, client.get_registry(registry_id).to_dict())
+    else:
+        say(session, f"Updated registry {registry_id}: {', '.join(sorted(changes))}.")
+
+
+def _filter_styles(record: Record) -> str:
+    shown = []
+    for style in record.get("supported_resource_filters") or []:
+        values = style.get("values")
+        choices = f": {', '.join(values)}" if values else ""
+        shown.append(f"{style.get('type')} ({style.get('style')}{choices})")
+    return "; ".join(shown)
+
+
+@registries.command("info")
+@registry_id_argument
+@pass_session
+def registry_info(session: Session, registry_id: int) -> None:
+    """Show what a registry supports: the filters and triggers its policies may use."""
+    info = session.client().get_registry_info(registry_id)
+    record = info.to_dict()
+    summary = {
+        "type": record.get("type"),
+        "description": record.get("description"),
+        "filters": _filter_styles(record),
+        "triggers": ", ".join(record.get("supported_triggers") or []),
+        "copy by chunk": record.get("supported_copy_by_chunk"),
+    }
+    emit(session, info, lambda: details(summary))
+
+
+def _endpoints(record: Record) -> str:
+    pattern = record.get("endpoint_pattern") or {}
+    return ", ".join(str(e.get("value")) for e in pattern.get("endpoints") or [])
+
+
+def _credential(record: Record) -> str:
+    pattern = record.get("credential_pattern") or {}
+    kinds = (pattern.get("access_key_type"), pattern.get("access_secret_type"))
+    return " / ".join(kind for kind in kinds if kind)
+
+
+ADAPTER_COLUMNS: list[Column] = [
+    ("TYPE", lambda r: r["type"]),
+    ("ENDPOINTS", _endpoints),
+    ("CREDENTIAL", _credential),
+]
+
+
+@registries.command("adapters")
+@pass_session
+def registry_adapters(session: Session) -> None:
+    """List the registry types this Harbor can replicate with (for --type).
+
+    json and yaml map each type to its endpoint and credential patterns ({} when it has none).
+    """
+    client = session.client()
+    infos = client.get_registry_adapter_infos()
+    patterns = {
+        name: infos[name].to_dict() if name in infos else {}
+        for name in client.get_registry_adapters()
+    }
+    if session.machine_output:
+        emit_data(session, patterns)
+    else:
+        rows = ({"type": name, **pattern} for name, pattern in patterns.items())
+        console().print(table(ADAPTER_COLUMNS, rows))
 
 
 @registries.command("delete")
