@@ -7,7 +7,7 @@ import time
 import click
 
 from harbor_replication.cli._listing import paging_options
-from harbor_replication.cli._output import Column, details, emit, emit_data, say, table
+from harbor_replication.cli._output import Column, details, emit, report, say, table
 from harbor_replication.cli._progress import follow
 from harbor_replication.cli._session import Session, pass_session
 
@@ -62,7 +62,9 @@ def executions() -> None:
 
 
 @executions.command("list")
-@click.option("--policy", "policy_id", type=click.IntRange(min=1), metavar="ID")
+@click.option(
+    "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
+)
 @click.option("--status", type=click.Choice(EXECUTION_STATUSES))
 @click.option("--trigger", type=click.Choice(["manual", "scheduled", "event_based"]))
 @paging_options
@@ -120,11 +122,12 @@ def start(
     if wait or timeout is not None:
         say(session, f"Started execution {execution_id} of policy {policy_id}.")
         ctx.exit(follow(session, execution_id, timeout, poll_interval))
-    if session.machine_output:
-        emit_data(session, client.get_replication(execution_id).to_dict())
-    else:
-        say(session, f"Started execution {execution_id} of policy {policy_id}.")
-        say(session, f"Follow it: harbor-replication executions show {execution_id}")
+    report(
+        session,
+        lambda: client.get_replication(execution_id),
+        f"Started execution {execution_id} of policy {policy_id}.",
+        f"Follow it: harbor-replication executions show {execution_id}",
+    )
 
 
 @click.command()
@@ -151,10 +154,11 @@ def stop(
     if wait or timeout is not None:
         say(session, f"Stopping execution {execution_id}.")
         ctx.exit(follow(session, execution_id, timeout, poll_interval))
-    if session.machine_output:
-        emit_data(session, client.get_replication(execution_id).to_dict())
-    else:
-        say(session, f"Asked Harbor to stop execution {execution_id}.")
+    report(
+        session,
+        lambda: client.get_replication(execution_id),
+        f"Asked Harbor to stop execution {execution_id}.",
+    )
 
 
 @click.command()

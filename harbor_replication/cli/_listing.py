@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -18,7 +19,11 @@ def paging_options(function: F) -> F:
     """``--sort``, ``--limit`` and ``--page-size``."""
     for option in reversed(
         [
-            click.option("--sort", metavar="KEYS", help="e.g. name,-creation_time (- descends)"),
+            click.option(
+                "--sort",
+                metavar="KEYS",
+                help="fields to sort by, comma-separated; a leading - descends",
+            ),
             click.option(
                 "--limit", type=click.IntRange(min=1), help="print at most this many (default: all)"
             ),
@@ -36,7 +41,20 @@ def paging_options(function: F) -> F:
 
 
 def query_options(function: F) -> F:
-    """``--query``, ``--match``, ``--fuzzy`` and ``--range``, which all go into ``q``."""
+    """``--query``, ``--match``, ``--fuzzy`` and ``--range``, handed on as one ``q`` argument."""
+
+    @functools.wraps(function)
+    def with_q(
+        *args: Any,
+        query: str | None,
+        match: tuple[str, ...],
+        fuzzy: tuple[str, ...],
+        ranges: tuple[str, ...],
+        **kwargs: Any,
+    ) -> Any:
+        return function(*args, q=build_q(query, match, fuzzy, ranges), **kwargs)
+
+    command = cast(F, with_q)
     for option in reversed(
         [
             click.option("-q", "--query", metavar="Q", help="a raw Harbor q, e.g. 'name=~prod'"),
@@ -53,8 +71,8 @@ def query_options(function: F) -> F:
             ),
         ]
     ):
-        function = option(function)
-    return function
+        command = option(command)
+    return command
 
 
 def _split(option: str, given: str) -> tuple[str, str]:

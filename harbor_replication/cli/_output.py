@@ -55,6 +55,15 @@ def emit_data(session: Session, payload: Any) -> None:
         click.echo(yaml.safe_dump(payload, sort_keys=False, allow_unicode=True), nl=False)
 
 
+def report(session: Session, result: Callable[[], Model], *message: str) -> None:
+    """After a change: the model it left (``result()``) for programs, sentences for people."""
+    if session.machine_output:
+        emit_data(session, result().to_dict())
+    else:
+        for line in message:
+            say(session, line)
+
+
 def say(session: Session, message: str) -> None:
     """A sentence for people: on stdout with tables, on stderr when stdout carries data."""
     click.echo(message, err=session.machine_output)

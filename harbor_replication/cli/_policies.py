@@ -8,8 +8,8 @@ from typing import IO, Any, TypeVar
 import click
 
 from harbor_replication.cli._input import confirm_deletion, read_mapping
-from harbor_replication.cli._listing import build_q, paging_options, query_options
-from harbor_replication.cli._output import Column, Record, details, emit, emit_data, say, table
+from harbor_replication.cli._listing import paging_options, query_options
+from harbor_replication.cli._output import Column, Record, details, emit, report, table
 from harbor_replication.cli._session import Session, pass_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,10 +60,7 @@ def policies() -> None:
 @pass_session
 def list_policies(
     session: Session,
-    query: str | None,
-    match: tuple[str, ...],
-    fuzzy: tuple[str, ...],
-    ranges: tuple[str, ...],
+    q: str | None,
     sort: str | None,
     limit: int | None,
     page_size: int,
@@ -74,7 +71,6 @@ def list_policies(
     dest_namespace, src_registry_id, dest_registry_id, creation_time, update_time.
     Harbor ignores unknown keys (and then returns everything).
     """
-    q = build_q(query, match, fuzzy, ranges)
     found = session.client().get_replication_policies(
         q, sort=sort, page_size=page_size, limit=limit
     )
@@ -209,10 +205,11 @@ def create_policy(session: Session, /, file: IO[str] | None, **flags: Any) -> No
         raise click.UsageError("a policy needs a name: --name or name: in the file")
     client = session.client()
     policy_id = location_id(client.create_replication_policy(fields))
-    if session.machine_output:
-        emit_data(session, client.get_replication_policy(policy_id).to_dict())
-    else:
-        say(session, f"Created policy {policy_id} ({fields['name']}).")
+    report(
+        session,
+        lambda: client.get_replication_policy(policy_id),
+        f"Created policy {policy_id} ({fields['name']}).",
+    )
 
 
 @policies.command("update")
@@ -231,10 +228,11 @@ def update_policy(session: Session, /, policy_id: int, file: IO[str] | None, **f
     client = session.client()
     current = client.get_replication_policy(policy_id).to_dict()
     client.update_replication_policy(policy_id, {**current, **changes})
-    if session.machine_output:
-        emit_data(session, client.get_replication_policy(policy_id).to_dict())
-    else:
-        say(session, f"Updated policy {policy_id}: {', '.join(sorted(changes))}.")
+    report(
+        session,
+        lambda: client.get_replication_policy(policy_id),
+        f"Updated policy {policy_id}: {', '.join(sorted(changes))}.",
+    )
 
 
 @policies.command("delete")
@@ -248,7 +246,4 @@ def delete_policy(session: Session, policy_id: int, yes: bool) -> None:
     what = f"policy {policy_id} ({policy.name}) and its executions"
     confirm_deletion(what, yes)
     client.delete_replication_policy(policy_id)
-    if session.machine_output:
-        emit_data(session, policy.to_dict())
-    else:
-        say(session, f"Deleted policy {policy_id} ({policy.name}).")
+    report(session, lambda: policy, f"Deleted policy {policy_id} ({policy.name}).")

@@ -8,7 +8,7 @@ from typing import IO
 import click
 
 from harbor_replication.cli._input import confirm_deletion, read_mapping
-from harbor_replication.cli._listing import build_q, paging_options, query_options
+from harbor_replication.cli._listing import paging_options, query_options
 from harbor_replication.cli._output import (
     Column,
     Record,
@@ -16,6 +16,7 @@ from harbor_replication.cli._output import (
     details,
     emit,
     emit_data,
+    report,
     say,
     table,
 )
@@ -44,16 +45,12 @@ def registries() -> None:
 @pass_session
 def list_registries(
     session: Session,
-    query: str | None,
-    match: tuple[str, ...],
-    fuzzy: tuple[str, ...],
-    ranges: tuple[str, ...],
+    q: str | None,
     sort: str | None,
     limit: int | None,
     page_size: int,
 ) -> None:
     """List registry endpoints (keys that filter: name, type, url, description, ...)."""
-    q = build_q(query, match, fuzzy, ranges)
     found = session.client().get_registries(q, sort=sort, page_size=page_size, limit=limit)
     emit(session, found, lambda: table(COLUMNS, (r.to_dict() for r in found)))
 
@@ -75,23 +72,27 @@ def _secret(access_key: str | None, access_secret: str | None) -> str | None:
 
 access_key_option = click.option("--access-key", help="the user name or key Harbor signs in with")
 access_secret_option = click.option(
-    "--access-secret", help="its secret (asked for on a terminal when left out)"
+    "--access-secret", help="its secret (asked for on a terminal when --access-key comes alone)"
 )
 credential_type_option = click.option(
-    "--credential-type", metavar="TYPE", help="basic (the default), oauth or secret"
+    "--credential-type", metavar="TYPE", help="basic, oauth or secret (create: basic if not given)"
+)
+type_option = click.option("--type", "kind", metavar="TYPE", help="see `registries adapters`")
+skip_tls_verify_option = click.option(
+    "--skip-tls-verify", is_flag=True, help="Harbor does not check its certificate"
 )
 
 
 @registries.command("create")
 @click.option("-f", "--file", type=click.File("r"), help="a YAML or JSON registry (- for stdin)")
 @click.option("--name")
-@click.option("--type", "kind", metavar="TYPE", help="see `registries adapters`")
+@type_option
 @click.option("--url")
 @click.option("--description")
 @access_key_option
 @access_secret_option
 @credential_type_option
-@click.option("--skip-tls-verify", is_flag=True, help="Harbor does not check its certificate")
+@skip_tls_verify_option
 @pass_session
 def create_registry(
     session: Session,
@@ -125,10 +126,11 @@ def create_registry(
         raise click.UsageError(f"a registry needs {', '.join(missing)} (flags or file)")
     client = session.client()
     registry_id = location_id(client.create_registry(fields))
-    if session.machine_output:
-        emit_data(session, client.get_registry(registry_id).to_dict())
-    else:
-        say(session, f"Created registry {registry_id} ({fields['name']}).")
+    report(
+        session,
+        lambda: client.get_registry(registry_id),
+        f"Created registry {registry_id} ({fields['name']}).",
+    )
 
 
 @registries.command("update")
@@ -183,10 +185,11 @@ def update_registry(
         raise click.UsageError("nothing to change: give -f or at least one field flag")
     client = session.client()
     client.update_registry(registry_id, changes)
-    if session.machine_output:
-        emit_data(session, client.get_registry(registry_id).to_dict())
-    else:
-        say(session, f"Updated registry {registry_id}: {', '.join(sorted(changes))}.")
+    report(
+        session,
+        lambda: client.get_registry(registry_id),
+        f"Updated registry {registry_id}: {', '.join(sorted(changes))}.",
+    )
 
 
 def _filter_styles(record: Record) -> str:
@@ -263,19 +266,16 @@ def delete_registry(session: Session, registry_id: int, yes: bool) -> None:
     registry = client.get_registry(registry_id)
     confirm_deletion(f"registry {registry_id} ({registry.name})", yes)
     client.delete_registry(registry_id)
-    if session.machine_output:
-        emit_data(session, registry.to_dict())
-    else:
-        say(session, f"Deleted registry {registry_id} ({registry.name}).")
+    report(session, lambda: registry, f"Deleted registry {registry_id} ({registry.name}).")
 
 
 @registries.command("ping")
 @click.argument("registry_id", type=click.IntRange(min=1), required=False)
 @click.option("--url", help="try this endpoint instead of a saved one")
-@click.option("--type", "kind", metavar="TYPE", help="its adapter type, e.g. harbor")
-@click.option("--access-key")
-@click.option("--access-secret")
-@click.option("--skip-tls-verify", is_flag=True)
+@type_option
+@access_key_option
+@access_secret_option
+@skip_tls_verify_option
 @pass_session
 def ping_registry(
     session: Session,
