@@ -37,6 +37,8 @@ from harbor_replication.simulator import SimulatorConfig
 from openapi import generate
 
 DEFAULT_SPEC = generate.REPO_ROOT.parent / "shared" / "harbor" / "swagger-v2.15.2.yaml"
+# Harbor v2.11.2's description, for the simulator in its older-Harbor mode.
+V2_11_SPEC = DEFAULT_SPEC.with_name("swagger-v2.11.2.yaml")
 # The simulator also serves /ping and /systeminfo, documented under their own tags.
 CONTRACT_TAGS = (*generate.TAGS, "ping", "systeminfo")
 # Requests are matched against the description's own server, whatever port the simulator has.
@@ -163,8 +165,9 @@ class ContractUnavailableError(RuntimeError):
     """Harbor's description or the converter is not at hand: the checks cannot run."""
 
 
-def harbor_spec() -> str:
-    spec = os.environ.get("HARBOR_SPEC") or str(DEFAULT_SPEC)
+def harbor_spec(spec: str | None = None) -> str:
+    """``spec`` (a path or URL), else ``HARBOR_SPEC``, else v2.15.2's, if it can be converted."""
+    spec = spec or os.environ.get("HARBOR_SPEC") or str(DEFAULT_SPEC)
     if not spec.startswith(("http://", "https://")) and not Path(spec).is_file():
         raise ContractUnavailableError(f"Harbor's swagger file is not at hand ({spec})")
     if shutil.which("node") is None:
@@ -175,9 +178,11 @@ def harbor_spec() -> str:
 
 
 @functools.cache
-def harbor_description(tags: tuple[str, ...] = CONTRACT_TAGS) -> dict[str, Any]:
+def harbor_description(
+    tags: tuple[str, ...] = CONTRACT_TAGS, spec: str | None = None
+) -> dict[str, Any]:
     """Harbor's description of the operations with these tags, in OpenAPI 3 (once a session)."""
-    subset = generate.select_subset(generate.load_spec(harbor_spec()), tags)
+    subset = generate.select_subset(generate.load_spec(harbor_spec(spec)), tags)
     return generate.convert_to_openapi3(subset)
 
 

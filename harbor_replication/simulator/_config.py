@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 from starlette.middleware import Middleware
 
 from ._faults import FaultConfig
+
+# Harbor v2.15 added a policy's single_active_replication and a registry's ca_certificate.
+_FIRST_WITH_NEW_FIELDS = (2, 15)
 
 # Harbor keeps the latest 50 replication executions per policy
 # (task.SetExecutionSweeperCount(job.Replication, 50) in its replication controller).
@@ -24,6 +28,9 @@ class SimulatorConfig:
     ``middleware`` wraps the application outermost; inside it, ``faults`` are injected
     (see :class:`FaultConfig`; a running simulator changes them with ``.faults.set()``).
     With ``tls_certfile`` and ``tls_keyfile`` (PEM) the simulator serves HTTPS.
+    ``harbor_version`` (``v2.11.2`` ... ``v2.15.2``) is what ``/systeminfo`` reports; before
+    v2.15 policies have no ``single_active_replication`` and registries no ``ca_certificate``
+    (both are ignored on input), as in that Harbor.
     """
 
     admin_username: str = "admin"
@@ -47,5 +54,13 @@ class SimulatorConfig:
             raise ValueError("task_concurrency must be at least 1")
         if self.seed is not None:
             self.seed = Path(self.seed)
+        if not re.fullmatch(r"v2\.\d+\.\d+", self.harbor_version):
+            raise ValueError(f"harbor_version must look like v2.15.2: {self.harbor_version!r}")
         if (self.tls_certfile is None) != (self.tls_keyfile is None):
             raise ValueError("HTTPS needs both tls_certfile and tls_keyfile")
+
+    @property
+    def has_v2_15_fields(self) -> bool:
+        """Whether this Harbor knows ``single_active_replication`` and ``ca_certificate``."""
+        major, minor = (int(part) for part in self.harbor_version[1:].split(".")[:2])
+        return (major, minor) >= _FIRST_WITH_NEW_FIELDS

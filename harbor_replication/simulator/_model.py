@@ -18,6 +18,12 @@ from ._times import ZERO_TIME, format_log_time, format_time
 
 LOCAL_REGISTRY_ID = 0
 MASKED_SECRET = "*****"
+# Fields go-swagger writes even when zero: x-omitempty false, or pointers in Harbor's models
+REGISTRY_KEPT = frozenset({"id"})
+POLICY_KEPT = frozenset(
+    {"dest_namespace_replace_count", "speed", "copy_by_chunk", "single_active_replication"}
+)
+EXECUTION_KEPT = frozenset({"status_text", "total", "failed", "succeed", "in_progress", "stopped"})
 SKIPPED_MESSAGE = "Execution skipped: active replication still in progress."
 
 SHOWN_EXECUTION_STATUS = {
@@ -43,6 +49,17 @@ SHOWN_TRIGGER = {"MANUAL": "manual", "SCHEDULE": "scheduled", "EVENT": "event_ba
 STORED_TRIGGER = {shown: stored for stored, shown in SHOWN_TRIGGER.items()}
 
 
+def omit_empty(shown: dict[str, Any], keep: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A model as go-swagger serializes it: optional fields holding their zero value
+    (``""``, ``false``, ``0``, no list, nil) are left out, unless Harbor's description
+    marks them ``x-omitempty: false`` or makes them pointers (``keep``)."""
+    return {
+        key: value
+        for key, value in shown.items()
+        if key in keep or value not in ("", False, 0, None, [])
+    }
+
+
 def artifact_digest(repository: str, tag: str) -> str:
     return "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
 
@@ -63,24 +80,27 @@ class Registry:
     update_time: float
     status: str = "healthy"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, with_ca_certificate: bool = True) -> dict[str, Any]:
+        """As Harbor shows it; ``ca_certificate`` only when set and known to the version."""
+        credential = {
+            "type": self.credential_type,
+            "access_key": self.access_key,
+            "access_secret": MASKED_SECRET if self.access_secret else "",
+        }
+        shown = {
             "id": self.id,
             "name": self.name,
             "url": self.url,
             "type": self.type,
             "description": self.description,
             "insecure": self.insecure,
-            "ca_certificate": self.ca_certificate,
-            "credential": {
-                "type": self.credential_type,
-                "access_key": self.access_key,
-                "access_secret": MASKED_SECRET if self.access_secret else "",
-            },
+            "ca_certificate": self.ca_certificate if with_ca_certificate else "",
+            "credential": omit_empty(credential),
             "status": self.status,
             "creation_time": format_time(self.creation_time),
             "update_time": format_time(self.update_time),
         }
+        return omit_empty(shown, REGISTRY_KEPT)
 
     def record(self) -> dict[str, Any]:
         return {
@@ -119,6 +139,9 @@ class Policy:
     single_active_replication: bool
     creation_time: float
     update_time: float
+    # Harbor keeps a trigger absent when none was given, and so its settings
+    has_trigger: bool = True
+    has_trigger_settings: bool = True
 
     def record(self) -> dict[str, Any]:
         return {
@@ -211,6 +234,7 @@ class Task:
             "start_time": format_time(start),
             "end_time": format_time(end),
         }
+        shown = omit_empty(shown)
         if final:
             self._json = shown
         return shown
@@ -333,6 +357,7 @@ class Execution:
             "status_text": SKIPPED_MESSAGE if self.skipped else "",
             **self.counts(now),
         }
+        shown = omit_empty(shown, EXECUTION_KEPT)  # a pending execution has no status
         if self.final:
             self._json = shown
         return shown

@@ -185,6 +185,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="executions kept per policy, as Harbor's sweeper (default %(default)s)",
     )
     parser.add_argument("--seed", type=Path, default=None, help="JSON or YAML seed file")
+    parser.add_argument(
+        "--harbor-version",
+        default=defaults.harbor_version,
+        metavar="VERSION",
+        help="Harbor version to behave as, v2.11.x to v2.15.x (default %(default)s)",
+    )
     parser.add_argument("--admin-username", default=defaults.admin_username)
     parser.add_argument("--admin-password", default=defaults.admin_password)
     faults = parser.add_argument_group("fault injection")
@@ -231,6 +237,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         task_concurrency=args.task_concurrency,
         executions_retained_per_policy=args.executions_retained,
         seed=args.seed,
+        harbor_version=args.harbor_version,
         faults=FaultConfig(
             latency=args.latency_ms / 1000,
             rate=args.fault_rate,

@@ -23,6 +23,7 @@ from ._filters import Artifact, apply_filters, destination_repository
 from ._model import (
     LOCAL_REGISTRY_ID,
     MASKED_SECRET,
+    POLICY_KEPT,
     STORED_EXECUTION_STATUS,
     STORED_TASK_STATUSES,
     STORED_TRIGGER,
@@ -31,10 +32,17 @@ from ._model import (
     Registry,
     Task,
     artifact_digest,
+    omit_empty,
 )
 from ._query import Columns, Condition, Record, Sort, select
 from ._times import ZERO_TIME, format_time
-from ._validation import normalize_url, unhealthy, validate_cron, validate_filter
+from ._validation import (
+    REPOSITORY_NAME,
+    normalize_url,
+    unhealthy,
+    validate_cron,
+    validate_filter,
+)
 
 REGISTRY_COLUMNS = Columns(
     {
@@ -228,7 +236,7 @@ class SimulatorState:
                 type=kind,
                 description=body.get("description") or "",
                 insecure=bool(body.get("insecure")),
-                ca_certificate=body.get("ca_certificate") or "",
+                ca_certificate=self._ca_certificate(body) or "",
                 credential_type=credential.get("type") or "basic",
                 access_key=credential.get("access_key") or "",
                 access_secret=credential.get("access_secret") or "",
@@ -248,18 +256,24 @@ class SimulatorState:
             new_url = registry.url if url is None else url
             registry.url = self._check_registry(new_name, new_url, registry.type, registry.id)
             registry.name = new_name
-            for attribute, key in (
-                ("description", "description"),
-                ("credential_type", "credential_type"),
-                ("access_key", "access_key"),
-                ("access_secret", "access_secret"),
-                ("insecure", "insecure"),
-                ("ca_certificate", "ca_certificate"),
+            for key in (
+                "description",
+                "credential_type",
+                "access_key",
+                "access_secret",
+                "insecure",
             ):
                 if body.get(key) is not None:
-                    setattr(registry, attribute, body[key])
+                    setattr(registry, key, body[key])
+            ca_certificate = self._ca_certificate(body)
+            if ca_certificate is not None:
+                registry.ca_certificate = ca_certificate
             registry.update_time = self.clock()
             self._changed()
+
+    def _ca_certificate(self, body: Mapping[str, Any]) -> str | None:
+        """The body's ``ca_certificate``; a Harbor before v2.15 does not read it."""
+        return body.get("ca_certificate") if self.config.has_v2_15_fields else None
 
     def delete_registry(self, registry_id: int) -> None:
         with self.lock:
@@ -278,7 +292,7 @@ class SimulatorState:
 
     def registry_json(self, registry_id: int) -> dict[str, Any]:
         with self.lock:
-            return self._registry(registry_id).to_json()
+            return self._registry(registry_id).to_json(self.config.has_v2_15_fields)
 
     def list_registries(
         self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
@@ -286,19 +300,25 @@ class SimulatorState:
         with self.lock:
             records = [r.record() for r in self.registries.values()]
             chosen = select(records, REGISTRY_COLUMNS, keywords, sorts, _BY_ID)
-            return [self.registries[record["id"]].to_json() for record in chosen]
+            with_ca = self.config.has_v2_15_fields
+            return [self.registries[record["id"]].to_json(with_ca) for record in chosen]
 
     def ping_registry(self, body: Mapping[str, Any]) -> None:
+        """Harbor's ping: the stored registry (``id``) overlaid with the given fields."""
         with self.lock:
-            url = body.get("url")
-            kind = body.get("type")
+            url, kind = "", ""
             if body.get("id") is not None:
                 registry = self._registry(int(body["id"]))
-                url = registry.url if url is None else url
-                kind = registry.type if kind is None else kind
-            if kind is not None and kind not in ADAPTERS:
+                url, kind = registry.url, registry.type
+            if body.get("type") is not None:
+                kind = body["type"]
+            if body.get("url") is not None:
+                url = normalize_url(body["url"])
+            if not kind or not url:
+                raise HarborError(400, "type or url cannot be empty")
+            if kind not in ADAPTERS:
                 raise HarborError(400, f"adapter factory for {kind} not found")
-            if unhealthy(normalize_url(url or "")):
+            if unhealthy(url):
                 raise HarborError(400, "the registry is unhealthy")
 
     def registry_info(self, registry_id: int) -> dict[str, Any]:
@@ -316,13 +336,15 @@ class SimulatorState:
             triggers = ["manual", "scheduled"]
             if registry_id == LOCAL_REGISTRY_ID:
                 triggers.append("event_based")
-            return {
+            info: dict[str, Any] = {
                 "type": kind,
                 "description": f"The {kind} registry adapter",
                 "supported_resource_filters": filters,
                 "supported_triggers": triggers,
-                "supported_copy_by_chunk": kind == "harbor",
             }
+            if kind == "harbor":  # Harbor sets the pointer only when chunks are supported
+                info["supported_copy_by_chunk"] = True
+            return info
 
     def _registry_side(self, registry_id: int) -> dict[str, Any] | None:
         if registry_id == LOCAL_REGISTRY_ID:
@@ -333,21 +355,21 @@ class SimulatorState:
                 "type": "harbor",
                 "description": "",
                 "insecure": True,
-                "ca_certificate": "",
-                "credential": {"type": "secret", "access_key": "", "access_secret": MASKED_SECRET},
+                "credential": {"type": "secret", "access_secret": MASKED_SECRET},
                 "status": "healthy",
                 "creation_time": format_time(ZERO_TIME),
                 "update_time": format_time(ZERO_TIME),
             }
         registry = self.registries.get(registry_id)
-        return None if registry is None else registry.to_json()
+        return None if registry is None else registry.to_json(self.config.has_v2_15_fields)
 
     def _describe(self, registry_id: int) -> str:
         side = self._registry_side(registry_id)
         if side is None:
             return "unknown"
         return (
-            f"type: {side['type']}, URL: {side['url']}, insecure: {str(side['insecure']).lower()}"
+            f"type: {side['type']}, URL: {side['url']}, "
+            f"insecure: {str(side.get('insecure', False)).lower()}"
         )
 
     # --- policies ---------------------------------------------------------------------------
@@ -374,7 +396,7 @@ class SimulatorState:
             dest_registry_id=int((body.get("dest_registry") or {}).get("id") or 0),
             dest_namespace=body.get("dest_namespace") or "",
             dest_namespace_replace_count=-1 if replace_count is None else int(replace_count),
-            trigger_type=trigger.get("type") or "manual",
+            trigger_type=trigger.get("type") or "",
             cron=settings.get("cron") or "",
             filters=[_filter(f) for f in body.get("filters") or []],
             replicate_deletion=bool(body.get("deletion")),  # replicate_deletion is ignored
@@ -382,36 +404,44 @@ class SimulatorState:
             enabled=bool(body.get("enabled")),
             speed=max(int(speed or 0), 0),
             copy_by_chunk=bool(body.get("copy_by_chunk")),
-            single_active_replication=bool(body.get("single_active_replication")),
+            single_active_replication=(
+                self.config.has_v2_15_fields and bool(body.get("single_active_replication"))
+            ),
             creation_time=now,
             update_time=now,
+            has_trigger=body.get("trigger") is not None,
+            has_trigger_settings=trigger.get("trigger_settings") is not None,
         )
         self._validate_policy(policy)
         return policy
 
     def _validate_policy(self, policy: Policy) -> None:
+        """Harbor's checks, in its order: the handler's, the policy's own, then the registries."""
+        if policy.single_active_replication and policy.trigger_type == "event_based":
+            raise HarborError(
+                400, "single active replication is not allowed for event_based triggers"
+            )
         if not policy.name:
             raise HarborError(400, "empty name")
         src, dest = policy.src_registry_id, policy.dest_registry_id
-        if (src > 0) == (dest > 0) or src < 0 or dest < 0:
+        if (src != 0) == (dest != 0):
             raise HarborError(
                 400,
                 "either src_registry or dest_registry should be empty and "
                 "the other one shouldn't be empty",
             )
-        for registry_id in (src, dest):
-            if registry_id and registry_id not in self.registries:
-                raise HarborError(400, f"registry {registry_id} not found")
         for flt in policy.filters:
             validate_filter(flt)
-        if policy.trigger_type == "scheduled":
-            validate_cron(policy.cron)
-        elif policy.trigger_type not in ("manual", "event_based"):
-            raise HarborError(400, "invalid trigger type")
-        if policy.single_active_replication and policy.trigger_type == "event_based":
-            raise HarborError(
-                400, "single active replication is not allowed for event_based triggers"
-            )
+        if policy.dest_namespace and not REPOSITORY_NAME.fullmatch(policy.dest_namespace):
+            raise HarborError(400, f"invalid destination namespace: {policy.dest_namespace}")
+        if policy.has_trigger:
+            if policy.trigger_type == "scheduled":
+                validate_cron(policy.cron)
+            elif policy.trigger_type not in ("manual", "event_based"):
+                raise HarborError(400, "invalid trigger type")
+        for registry_id in (src, dest):
+            if registry_id and registry_id not in self.registries:
+                raise HarborError(404, f"registry {registry_id} not found")
         for other in self.policies.values():
             if other.name == policy.name and other.id != policy.id:
                 raise HarborError(409, f"policy {policy.name} already exists")
@@ -453,10 +483,11 @@ class SimulatorState:
             return self._policy_json(self._policy(policy_id))
 
     def _policy_json(self, policy: Policy) -> dict[str, Any]:
-        trigger: dict[str, Any] = {
-            "type": policy.trigger_type,
-            "trigger_settings": {"cron": policy.cron},
-        }
+        trigger: dict[str, Any] | None = None
+        if policy.has_trigger:
+            trigger = omit_empty({"type": policy.trigger_type})
+            if policy.has_trigger_settings:
+                trigger["trigger_settings"] = omit_empty({"cron": policy.cron})
         shown: dict[str, Any] = {
             "id": policy.id,
             "name": policy.name,
@@ -466,7 +497,7 @@ class SimulatorState:
             "dest_namespace": policy.dest_namespace,
             "dest_namespace_replace_count": policy.dest_namespace_replace_count,
             "trigger": trigger,
-            "filters": [dict(f) for f in policy.filters],
+            "filters": [_shown_filter(f) for f in policy.filters],
             "replicate_deletion": policy.replicate_deletion,
             "deletion": policy.replicate_deletion,
             "override": policy.override,
@@ -475,9 +506,10 @@ class SimulatorState:
             "update_time": format_time(policy.update_time),
             "speed": policy.speed,
             "copy_by_chunk": policy.copy_by_chunk,
-            "single_active_replication": policy.single_active_replication,
         }
-        return {key: value for key, value in shown.items() if value is not None}
+        if self.config.has_v2_15_fields:
+            shown["single_active_replication"] = policy.single_active_replication
+        return omit_empty(shown, POLICY_KEPT)
 
     def list_policies(
         self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
@@ -790,6 +822,16 @@ def _remember(cache: dict[Any, list[Record]], key: Any, value: list[Record]) -> 
     if len(cache) >= _CACHED_LISTS:
         cache.clear()
     cache[key] = value
+
+
+def _shown_filter(flt: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored filter as Harbor shows it: its three fields, empty ones left out."""
+    shown = {
+        "type": flt.get("type"),
+        "value": flt.get("value"),
+        "decoration": flt.get("decoration"),
+    }
+    return {key: value for key, value in shown.items() if value is not None and value != ""}
 
 
 def _filter(item: Any) -> dict[str, Any]:

@@ -8,6 +8,14 @@ from typing import Any
 
 from ._errors import HarborError
 
+# The distribution reference grammar's repository name, which Harbor's lib.RepositoryNameRe
+# anchors: lowercase path components joined by "/", separators inside components.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+REPOSITORY_NAME = re.compile(
+    rf"(?:{_DOMAIN}(?:\.{_DOMAIN})*(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*"
+)
+
 
 def normalize_url(url: str) -> str:
     """Harbor's ``lib.ValidateHTTPURL``: default to http, only http(s), no trailing slash."""
@@ -55,5 +63,5 @@ def validate_cron(cron: str) -> None:
         )
     if fields[1] == "*":
         raise HarborError(
-            400, "the 2nd field (indicating Minutes of time) of the cron setting must not be *"
+            400, "* is not allowed for the Minutes field of the cron setting of replication policy"
         )

@@ -27,7 +27,7 @@ def wait_for(check: Callable[[], Any], timeout: float = 5.0) -> Any:
 def finished_execution(api: httpx.Client, execution_id: int) -> dict[str, Any]:
     def check() -> dict[str, Any] | None:
         body: dict[str, Any] = api.get(f"/replication/executions/{execution_id}").json()
-        return body if body["status"] in ("Succeed", "Failed", "Stopped") else None
+        return body if body.get("status") in ("Succeed", "Failed", "Stopped") else None
 
     result: dict[str, Any] = wait_for(check)
     return result
