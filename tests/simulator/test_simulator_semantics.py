@@ -624,3 +624,29 @@ def test_semantics_23_link_writes_decoded_control_characters_like_go(
 def test_semantics_12_null_filter_is_refused(api: httpx.Client) -> None:
     body = {"name": "nulls", "src_registry": {"id": 1}, "filters": [None]}
     assert error(api.post("/replication/policies", json=body))[:2] == (400, "BAD_REQUEST")
+
+
+def test_semantics_12_harbor_order_namespace_and_missing_registry(api: httpx.Client) -> None:
+    missing = api.post("/replication/policies", json={"name": "lost", "src_registry": {"id": 4242}})
+    assert error(missing) == (404, "NOT_FOUND", "registry 4242 not found")
+    bad_namespace = api.post(
+        "/replication/policies",
+        json={"name": "ns", "src_registry": {"id": 1}, "dest_namespace": "Upper Case"},
+    )
+    assert error(bad_namespace) == (400, "BAD_REQUEST", "invalid destination namespace: Upper Case")
+    # the empty name is found before the unknown registry, as in Harbor's own order
+    assert error(api.post("/replication/policies", json={"src_registry": {"id": 4242}}))[2] == (
+        "empty name"
+    )
+
+
+def test_semantics_29_ping_needs_a_type_and_a_url(api: httpx.Client) -> None:
+    for body in ({"url": "https://r.example.com"}, {"type": "harbor"}):
+        assert error(api.post("/registries/ping", json=body)) == (
+            400,
+            "BAD_REQUEST",
+            "type or url cannot be empty",
+        )
+    assert api.post("/registries/ping", json={"id": 1}).status_code == 200
+    info = api.get("/registries/1/info").json()
+    assert "supported_copy_by_chunk" not in info  # only a Harbor adapter sets it, to true
