@@ -57,9 +57,10 @@ RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 
 MAX_PAGE_SIZE = 100
 # Pages the async client requests at once; a polite load for one Harbor core.
-DEFAULT_PAGE_CONCURRENCY = 6
+DEFAULT_PAGE_CONCURRENCY = 8
 # Go's zero time, which Harbor sends for a time that is not set yet (SEMANTICS 5).
 _ZERO_TIME_PREFIX = "0001-01-01T"
+_ZERO_TIME_BYTES = _ZERO_TIME_PREFIX.encode()
 
 
 class _MalformedResponse(Exception):
@@ -165,7 +166,7 @@ class PagedCall(Generic[T]):
 
     operation: str
     request_for_page: Callable[[int], dict[str, Any]]
-    parse_item: Callable[[Any], T]
+    parse_item: Callable[[Any, bool], T]
     first_page: int
     page_size: int
     limit: int | None
@@ -238,23 +239,25 @@ class PageWalk(Generic[T]):
 
 def _model_parser(model: type[M]) -> Callable[[httpx.Response], M]:
     def parse(response: httpx.Response) -> M:
-        return _parse_item(_json(response), model)
+        return _parse_item(_json(response), model, _may_hold_zero_time(response.content))
 
     return parse
 
 
-def _item_parser(model: type[M]) -> Callable[[Any], M]:
-    def parse(data: Any) -> M:
-        return _parse_item(data, model)
+def _item_parser(model: type[M]) -> Callable[[Any, bool], M]:
+    def parse(data: Any, zero_times: bool) -> M:
+        return _parse_item(data, model, zero_times)
 
     return parse
 
 
-def _parse_item(data: Any, model: type[M]) -> M:
+def _parse_item(data: Any, model: type[M], zero_times: bool = True) -> M:
+    """``data`` as a checked ``model``; ``zero_times=False`` when the body has none."""
     if not isinstance(data, dict):
         raise _MalformedResponse(f"expected a JSON object for {model.__name__}")
     try:
-        _drop_zero_times(data)
+        if zero_times:
+            _drop_zero_times(data)
         item = model.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
@@ -280,6 +283,15 @@ def _drop_zero_times(node: dict[str, Any]) -> None:
                     _drop_zero_times(item)
 
 
+def _may_hold_zero_time(body: bytes) -> bool:
+    """False when no string in the JSON ``body`` can be Go's zero time.
+
+    A string decodes to one only if its raw bytes hold the prefix or a ``\\u`` escape;
+    most bodies have neither, and skip the walk of every item.
+    """
+    return _ZERO_TIME_BYTES in body or b"\\u" in body
+
+
 def _json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
@@ -287,7 +299,7 @@ def _json(response: httpx.Response) -> Any:
         raise _MalformedResponse(f"the body is not JSON: {exc}") from exc
 
 
-def _parse_page(response: httpx.Response, parse_item: Callable[[Any], T]) -> Page[T]:
+def _parse_page(response: httpx.Response, parse_item: Callable[[Any, bool], T]) -> Page[T]:
     data = _json(response)
     if not isinstance(data, list):
         raise _MalformedResponse("expected a JSON array")
@@ -298,7 +310,8 @@ def _parse_page(response: httpx.Response, parse_item: Callable[[Any], T]) -> Pag
             total = int(total_header)
         except ValueError:
             raise _MalformedResponse(f"X-Total-Count is not a number: {total_header!r}") from None
-    return Page([parse_item(item) for item in data], total)
+    zero_times = _may_hold_zero_time(response.content)
+    return Page([parse_item(item, zero_times) for item in data], total)
 
 
 def _parse_location(response: httpx.Response) -> str:

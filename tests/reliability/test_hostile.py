@@ -137,6 +137,21 @@ def test_harbors_own_shapes_pass() -> None:
     assert policy.src_registry.creation_time is None  # type: ignore[union-attr]
 
 
+def test_zero_times_are_none_even_when_escaped() -> None:
+    # The first page spells Go's zero time with a JSON escape, the second plainly.
+    escaped = b'[{"id": 2, "start_time": "0001-01-01\\u005400:00:00Z"}]'
+    plain = b'[{"id": 1, "start_time": "0001-01-01T00:00:00Z"}]'
+    pages = {"1": escaped, "2": plain}
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, content=pages[request.url.params["page"]], headers={"X-Total-Count": "2"}
+        )
+    )
+    client = ReplicationClient(URL, transport=transport)
+    executions = client.get_replications(page_size=1)
+    assert [(e.id, e.start_time) for e in executions] == [(2, None), (1, None)]
+
+
 def test_deeply_nested_json_is_a_response_error() -> None:
     body = b"[" * 100_000 + b"]" * 100_000
     client = ReplicationClient(URL, transport=_serving(200, body, {}))
