@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._contenders import Contender, available
-from bench._report import draw_chart, print_table
+from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._server import BIG_TASKS, EXECUTIONS, SMALL_TASKS, Seeded, serve
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -228,10 +228,24 @@ def main() -> int:
     results.extend(startup_scenarios(args.quick))
     elapsed = time.perf_counter() - started
 
-    print_table(results)
-    print(f"\n{elapsed:.0f} s in all; {repeat_note(args.quick)}")
+    summary = "\n".join(
+        [
+            summary_table(results),
+            "",
+            *startup_lines(results),
+            "",
+            "Targets:",
+            *target_lines(results),
+            "",
+            f"{elapsed:.0f} s in all; {repeat_note(args.quick)}",
+        ]
+    )
+    print("\n" + summary)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    report = f"{summary}\n\nEvery client in every scenario:\n\n{full_table(results)}\n"
+    for name in (f"results-{stamp}.md", "latest.md"):
+        (RESULTS / name).write_text(report, encoding="utf-8")
     document = {
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "quick": args.quick,
@@ -242,7 +256,7 @@ def main() -> int:
     for name in (f"results-{stamp}.json", "latest.json"):
         (RESULTS / name).write_text(json.dumps(document, indent=2), encoding="utf-8")
     chart = draw_chart(results, RESULTS / "ratios.png")
-    print(f"wrote {RESULTS / 'latest.json'} and {chart}")
+    print(f"wrote {RESULTS / 'latest.md'} (with the full table), latest.json and {chart}")
     return 0
 
 

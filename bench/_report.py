@@ -50,10 +50,12 @@ def _times(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}x"
 
 
-def print_table(results: Sequence[Result]) -> None:
-    print()
-    print("| Scenario | Latency | Client | Median | CPU | vs raw httpx | vs harborapi | Requests |")
-    print("|---|---|---|---|---|---|---|---|")
+def full_table(results: Sequence[Result]) -> str:
+    """Every client in every scenario, one row each (Markdown)."""
+    lines = [
+        "| Scenario | Latency | Client | Median | CPU | vs raw httpx | vs harborapi | Requests |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for (scenario, latency), group in _groups(results).items():
         found = ratios(group)
         for result in group:
@@ -68,42 +70,177 @@ def print_table(results: Sequence[Result]) -> None:
                 _times(harborapi),
                 "" if result.requests is None else str(result.requests),
             ]
-            print("| " + " | ".join(cells) + " |")
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+OURS = ["harbor-replication sync", "harbor-replication async", "harbor-replication async+aiohttp"]
+PEERS = [HARBORAPI, "harbor-api-client"]
+
+
+def summary_table(results: Sequence[Result]) -> str:
+    """One row per scenario and latency: medians, then (vs raw httpx / vs harborapi)."""
+    header = ["Scenario", "Latency", "raw httpx sync / async"]
+    header += [name.removeprefix("harbor-replication ") for name in OURS] + PEERS
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    for (scenario, latency), group in _groups(results).items():
+        by_name = {r.client: r for r in group}
+        if group[0].unit == "ms":
+            continue  # start-up times: see startup_lines()
+        found = ratios(group)
+        raw = [by_name.get(name) for name in RAW.values()]
+        cells = [
+            scenario,
+            f"{latency:g} ms" if group[0].unit == "s" else "",
+            " / ".join(_value(r.wall_median, r.unit) for r in raw if r is not None),
+        ]
+        for name in OURS + PEERS:
+            result = by_name.get(name)
+            if result is None:
+                cells.append("")
+                continue
+            shown = [_times(value) for value in found[name] if value is not None]
+            extra = f" ({' / '.join(shown)})" if shown else ""
+            cells.append(_value(result.wall_median, result.unit) + extra)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _median(results: Sequence[Result], scenario: str, client: str) -> Result | None:
+    for result in results:
+        if result.scenario.startswith(scenario) and result.client == client:
+            return result
+    return None
+
+
+def startup_lines(results: Sequence[Result]) -> list[str]:
+    """Import and ``--help`` times, one line per client."""
+    lines = []
+    for result in results:
+        if result.scenario in ("import time", "CLI --help (whole process)"):
+            what = "--help" if result.scenario.startswith("CLI") else "import"
+            lines.append(f"- {what}, {result.client}: {_value(result.wall_median, result.unit)}")
+    return lines
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def target_lines(results: Sequence[Result]) -> list[str]:
+    """Issue 5's targets, each with the numbers that decide it."""
+    lines = []
+    per_call = []
+    for one in results:
+        if one.scenario.startswith("get_replication") and one.client in OURS[:2]:
+            raw = ratios(_groups(results)[(one.scenario, one.latency_ms)])[one.client][0]
+            if raw is not None:
+                per_call.append((one.client, one.latency_ms, raw))
+    if per_call:
+        worst = max(value for _, _, value in per_call)
+        shown = ", ".join(f"{c.split()[-1]} {lat:g} ms {v:.2f}x" for c, lat, v in per_call)
+        lines.append(f"- Per call within 1.15x of raw httpx: {shown}: {_met(worst <= 1.15)}")
+    for page_size in (100, 10):
+        scenario = f"list 5,000 executions, page_size {page_size}"
+        group = _groups(results).get((scenario, 10.0))
+        if not group:
+            continue
+        found = ratios(group)
+        sync = found.get(OURS[0], (None, None))[1]
+        speedup = found.get(OURS[1], (None, None))[1]
+        if speedup is not None:
+            lines.append(
+                f"- 5,000 executions at 10 ms, page_size {page_size}: async {1 / speedup:.1f}x "
+                f"faster than harborapi (target 4x): {_met(1 / speedup >= 4)}"
+            )
+        if sync is not None:
+            lines.append(
+                f"- 5,000 executions at 10 ms, page_size {page_size}: sync at {sync:.2f}x "
+                f"harborapi's time (target <= 1x): {_met(sync <= 1)}"
+            )
+    for statement, client, limit in [
+        ("import harbor_replication", "harbor-replication", 150.0),
+        ("from harbor_replication import ReplicationClient", OURS[0], 150.0),
+    ]:
+        result = _median(results, "import time", client)
+        if result is not None:
+            value = result.wall_median
+            lines.append(
+                f"- `{statement}` {value:.0f} ms (target < {limit:.0f}): {_met(value < limit)}"
+            )
+    result = _median(results, "CLI --help", "harbor-replication")
+    if result is not None:
+        value = result.wall_median
+        lines.append(
+            f"- `harbor-replication --help` {value:.0f} ms (target < 400): {_met(value < 400)}"
+        )
+    for client in OURS[:2]:
+        result = _median(results, "peak growth", client)
+        if result is not None:
+            value = result.wall_median
+            lines.append(
+                f"- Peak growth 50,000 vs 5,000 tasks, {client.split()[-1]}: {value:.1f} MB "
+                f"(target <= 10): {_met(value <= 10)}"
+            )
+    stops = [r for r in results if r.scenario.startswith("first 10") and r.client in OURS]
+    if stops:
+        counts = sorted({r.requests for r in stops if r.requests is not None})
+        lines.append(f"- Stopping after 10 items: {counts} request(s) sent: {_met(counts == [1])}")
+    return lines
 
 
 def draw_chart(results: Sequence[Result], path: Path) -> Path:
-    """Bars of each client's time over raw httpx's, per timed scenario (log scale)."""
+    """Bars of each client's time over raw httpx's and over harborapi's, per timed scenario."""
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
     timed = {key: group for key, group in _groups(results).items() if group[0].unit == "s"}
     clients = list(dict.fromkeys(r.client for group in timed.values() for r in group))
     clients = [c for c in clients if c not in RAW.values()]
-    labels = [f"{scenario}\n{latency:g} ms" for scenario, latency in timed]
-    figure, axes = plt.subplots(2, 1, figsize=(13, 9), sharex=True)
-    width = 0.8 / max(len(clients), 1)
-    for panel, (axis, which, title) in enumerate(
-        [
-            (axes[0], 0, "time / raw httpx of the same flavour (lower is better)"),
-            (axes[1], 1, "time / harborapi (lower is better)"),
-        ]
-    ):
-        for index, client in enumerate(clients):
+    colours = {client: f"C{index}" for index, client in enumerate(clients)}
+    labels = [f"{textwrap.fill(scenario, 16)}\n@ {latency:g} ms" for scenario, latency in timed]
+    figure, axes = plt.subplots(2, 1, figsize=(14, 10), sharex=True)
+    figure.suptitle(
+        "harbor-replication benchmarks: median wall time as a ratio (log scale, lower is better)",
+        fontsize=13,
+    )
+    panels = [
+        (axes[0], 0, "vs raw httpx + json of the same flavour (sync or async)", clients),
+        (axes[1], 1, "vs harborapi", [c for c in clients if c != HARBORAPI]),
+    ]
+    for axis, which, title, shown in panels:
+        width = 0.8 / max(len(shown), 1)
+        plotted: list[float] = []
+        for index, client in enumerate(shown):
             values = []
             for group in timed.values():
                 value = ratios(group).get(client, (None, None))[which]
                 values.append(value if value is not None else float("nan"))
-            positions = [n + (index - len(clients) / 2 + 0.5) * width for n in range(len(labels))]
-            axis.bar(positions, values, width, label=client)
+            plotted += [value for value in values if value == value]
+            offset = (index - len(shown) / 2 + 0.5) * width
+            positions = [n + offset for n in range(len(labels))]
+            bars = axis.bar(positions, values, width, label=client, color=colours[client])
+            axis.bar_label(bars, fmt="%.2g", fontsize=6, rotation=90, padding=2)
         axis.axhline(1.0, color="black", linewidth=0.8)
         axis.set_yscale("log")
-        axis.set_title(title)
-        if panel == 0:
-            axis.legend(fontsize=8, ncols=3)
+        ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+        axis.yaxis.set_major_locator(FixedLocator(ticks))
+        axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
+        axis.yaxis.set_minor_locator(NullLocator())
+        axis.grid(axis="y", linewidth=0.3)
+        axis.set_title(title, fontsize=11)
+        axis.set_ylabel("time ratio")
+        if plotted:  # room above the tallest bar for its label
+            axis.set_ylim(min(plotted) / 1.6, max(plotted) * 2.5)
+    handles, names = axes[0].get_legend_handles_labels()
+    figure.legend(handles, names, loc="upper center", ncols=len(names), bbox_to_anchor=(0.5, 0.955))
     axes[1].set_xticks(range(len(labels)), labels, fontsize=8)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.93))
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
