@@ -23,7 +23,7 @@ from harbor_replication._errors import (
     error_class_for,
 )
 from harbor_replication._retry import parse_retry_after
-from harbor_replication._shapes import wrong_field
+from harbor_replication._shapes import complete_and_check
 from harbor_replication.query import QueryValue, encode_query
 from harbor_replication_api.models import (
     Registry,
@@ -261,7 +261,7 @@ def _parse_item(data: Any, model: type[M], zero_times: bool = True) -> M:
         item = model.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
-    field = wrong_field(item)
+    field = complete_and_check(item)
     if field is not None:
         value = repr(getattr(item, field))
         shown = value if len(value) <= 60 else value[:57] + "..."

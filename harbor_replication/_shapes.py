@@ -1,29 +1,56 @@
-"""Checking that a parsed model holds the types its fields declare.
+"""Completing a parsed model with what Harbor left out, and checking its field types.
 
-The generated ``from_dict`` passes JSON values through unchecked (a string where an int
-belongs, a date it cannot parse kept as a string). The checks are derived once per model
-class from its attrs fields and their annotations, then cost a set lookup per field.
+Harbor's go-swagger models drop an optional field whose value is Go's zero value: a false
+``enabled``, an empty ``description``, no filters, a pending execution's empty ``status``.
+Read back, those fields are given that zero value again (``None`` for nullable ones), so a
+disabled policy says ``enabled=False`` rather than ``UNSET``; nested objects Harbor left
+out stay ``UNSET``. The generated ``from_dict`` also passes JSON values through unchecked
+(a string where an int belongs, a date it cannot parse kept as a string). Both are derived
+once per model class from its attrs fields and their annotations, then cost a set lookup
+per field.
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import attrs
 
 import harbor_replication_api.models as generated_models
+from harbor_replication_api.types import Unset
 
 
 @dataclass(frozen=True, slots=True)
 class _Check:
-    """What one value may be: these exact types, a list of ``items``, or a checked model."""
+    """What one value may be: these exact types, a list of ``items``, or a checked model.
+
+    ``zero`` makes the value Harbor means when it leaves the field out; None when an
+    absent field stays ``UNSET`` (a nested object).
+    """
 
     exact: frozenset[type]
     models: frozenset[type]
     items: _Check | None
+    zero: Callable[[], Any] | None
+
+
+def _none() -> None:
+    return None
+
+
+def _zero_for(exact: set[type], items: _Check | None) -> Callable[[], Any] | None:
+    # A nullable field is a Go pointer: left out when nil. Others are values: left out when
+    # zero. bool comes before int because the order of a union is not to be relied on.
+    if type(None) in exact:
+        return _none
+    for kind in (bool, int, str):
+        if kind in exact:
+            return kind
+    return list if items is not None else None
 
 
 _FIELDS: dict[type, tuple[tuple[str, _Check], ...]] = {}
@@ -46,7 +73,7 @@ def _check_for(hint: Any) -> _Check:
         else:
             # Exact types: a JSON true is not an int, 1.0 is not an int.
             exact.add(type(None) if option is None else option)
-    return _Check(frozenset(exact), frozenset(models), items)
+    return _Check(frozenset(exact), frozenset(models), items, _zero_for(exact, items))
 
 
 def _fields(model: type) -> tuple[tuple[str, _Check], ...]:
@@ -69,13 +96,17 @@ def _fits(check: _Check, value: Any) -> bool:
     if kind is list and check.items is not None:
         items = check.items
         return all(_fits(items, item) for item in value)
-    return kind in check.models and wrong_field(value) is None
+    return kind in check.models and complete_and_check(value) is None
 
 
-def wrong_field(instance: Any) -> str | None:
-    """The first field of a generated model whose value has the wrong type, or None."""
+def complete_and_check(instance: Any) -> str | None:
+    """Give the fields Harbor left out their zero value; return the first wrong field or None."""
     for name, check in _fields(type(instance)):
         value = getattr(instance, name)
-        if type(value) not in check.exact and not _fits(check, value):
+        kind = type(value)
+        if kind is Unset:
+            if check.zero is not None:
+                setattr(instance, name, check.zero())
+        elif kind not in check.exact and not _fits(check, value):
             return name
     return None

@@ -296,7 +296,7 @@ async def test_policy_lifecycle_with_dict_and_model(
     assert (policy.id, policy.name, policy.enabled) == (policy_id, name, True)
     as_dict = policy.to_dict()
     assert as_dict["src_registry"]["id"] == DOCKER_HUB
-    assert as_dict["filters"] == [{"type": "name", "value": "library/**"}]
+    assert as_dict["filters"] == [{"type": "name", "value": "library/**", "decoration": ""}]
     assert as_dict["trigger"]["type"] == "manual"
 
     policy.description = "changed through the model"
@@ -327,7 +327,7 @@ async def test_replicate_deletion_reaches_harbor(
     policy.replicate_deletion = False
     await harbor.update_replication_policy(policy_id, policy)
     # Harbor leaves a false field out of the body (go-swagger's omitempty)
-    assert (await harbor.get_replication_policy(policy_id)).deletion in (False, UNSET)
+    assert (await harbor.get_replication_policy(policy_id)).deletion is False
 
 
 async def test_update_replaces_the_policy_whole(
@@ -340,9 +340,9 @@ async def test_update_replaces_the_policy_whole(
         {"name": name, "src_registry": {"id": DOCKER_HUB}, "trigger": {"type": "manual"}},
     )
     policy = await harbor.get_replication_policy(policy_id)
-    assert policy.description in ("", UNSET)
-    assert policy.enabled in (False, UNSET)  # a false field is left out of Harbor's body
-    assert policy.filters in ([], UNSET)
+    assert policy.description == ""
+    assert policy.enabled is False  # left out of Harbor's body, restored by the client
+    assert policy.filters == []
 
 
 async def test_policy_validation_errors(harbor: Harbor, unique: Callable[[str], str]) -> None:
