@@ -58,9 +58,6 @@ RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 MAX_PAGE_SIZE = 100
 # Pages the async client requests at once; a polite load for one Harbor core.
 DEFAULT_PAGE_CONCURRENCY = 8
-# Go's zero time, which Harbor sends for a time that is not set yet (SEMANTICS 5).
-_ZERO_TIME_PREFIX = "0001-01-01T"
-_ZERO_TIME_BYTES = _ZERO_TIME_PREFIX.encode()
 
 
 class _MalformedResponse(Exception):
@@ -166,7 +163,7 @@ class PagedCall(Generic[T]):
 
     operation: str
     request_for_page: Callable[[int], dict[str, Any]]
-    parse_item: Callable[[Any, bool], T]
+    parse_item: Callable[[Any], T]
     first_page: int
     page_size: int
     limit: int | None
@@ -239,25 +236,23 @@ class PageWalk(Generic[T]):
 
 def _model_parser(model: type[M]) -> Callable[[httpx.Response], M]:
     def parse(response: httpx.Response) -> M:
-        return _parse_item(_json(response), model, _may_hold_zero_time(response.content))
+        return _parse_item(_json(response), model)
 
     return parse
 
 
-def _item_parser(model: type[M]) -> Callable[[Any, bool], M]:
-    def parse(data: Any, zero_times: bool) -> M:
-        return _parse_item(data, model, zero_times)
+def _item_parser(model: type[M]) -> Callable[[Any], M]:
+    def parse(data: Any) -> M:
+        return _parse_item(data, model)
 
     return parse
 
 
-def _parse_item(data: Any, model: type[M], zero_times: bool = True) -> M:
-    """``data`` as a checked ``model``; ``zero_times=False`` when the body has none."""
+def _parse_item(data: Any, model: type[M]) -> M:
+    """``data`` as a ``model``, completed with what Harbor leaves out and type-checked."""
     if not isinstance(data, dict):
         raise _MalformedResponse(f"expected a JSON object for {model.__name__}")
     try:
-        if zero_times:
-            _drop_zero_times(data)
         item = model.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
@@ -269,29 +264,6 @@ def _parse_item(data: Any, model: type[M], zero_times: bool = True) -> M:
     return item
 
 
-def _drop_zero_times(node: dict[str, Any]) -> None:
-    """Replace Go's zero time with None, in place, at any depth."""
-    for key, value in node.items():
-        if type(value) is str:
-            if value.startswith(_ZERO_TIME_PREFIX):
-                node[key] = None
-        elif type(value) is dict:
-            _drop_zero_times(value)
-        elif type(value) is list:
-            for item in value:
-                if type(item) is dict:
-                    _drop_zero_times(item)
-
-
-def _may_hold_zero_time(body: bytes) -> bool:
-    """False when no string in the JSON ``body`` can be Go's zero time.
-
-    A string decodes to one only if its raw bytes hold the prefix or a ``\\u`` escape;
-    most bodies have neither, and skip the walk of every item.
-    """
-    return _ZERO_TIME_BYTES in body or b"\\u" in body
-
-
 def _json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
@@ -299,7 +271,7 @@ def _json(response: httpx.Response) -> Any:
         raise _MalformedResponse(f"the body is not JSON: {exc}") from exc
 
 
-def _parse_page(response: httpx.Response, parse_item: Callable[[Any, bool], T]) -> Page[T]:
+def _parse_page(response: httpx.Response, parse_item: Callable[[Any], T]) -> Page[T]:
     data = _json(response)
     if not isinstance(data, list):
         raise _MalformedResponse("expected a JSON array")
@@ -310,8 +282,7 @@ def _parse_page(response: httpx.Response, parse_item: Callable[[Any, bool], T]) 
             total = int(total_header)
         except ValueError:
             raise _MalformedResponse(f"X-Total-Count is not a number: {total_header!r}") from None
-    zero_times = _may_hold_zero_time(response.content)
-    return Page([parse_item(item, zero_times) for item in data], total)
+    return Page([parse_item(item) for item in data], total)
 
 
 def _parse_location(response: httpx.Response) -> str:

@@ -7,11 +7,13 @@ disabled policy says ``enabled=False`` rather than ``UNSET``; nested objects Har
 out stay ``UNSET``. The generated ``from_dict`` also passes JSON values through unchecked
 (a string where an int belongs, a date it cannot parse kept as a string). Both are derived
 once per model class from its attrs fields and their annotations, then cost a set lookup
-per field.
+per field. A time Harbor has not set yet comes as Go's zero time (year 1, SEMANTICS 5) and
+becomes ``None`` here, by field type, so no string that merely looks like one is touched.
 """
 
 from __future__ import annotations
 
+import datetime
 import types
 import typing
 from collections.abc import Callable
@@ -36,6 +38,7 @@ class _Check:
     models: frozenset[type]
     items: _Check | None
     zero: Callable[[], Any] | None
+    is_time: bool
 
 
 def _none() -> None:
@@ -73,7 +76,13 @@ def _check_for(hint: Any) -> _Check:
         else:
             # Exact types: a JSON true is not an int, 1.0 is not an int.
             exact.add(type(None) if option is None else option)
-    return _Check(frozenset(exact), frozenset(models), items, _zero_for(exact, items))
+    return _Check(
+        frozenset(exact),
+        frozenset(models),
+        items,
+        _zero_for(exact, items),
+        datetime.datetime in exact and type(None) in exact,
+    )
 
 
 def _fields(model: type) -> tuple[tuple[str, _Check], ...]:
@@ -107,6 +116,9 @@ def complete_and_check(instance: Any) -> str | None:
         if kind is Unset:
             if check.zero is not None:
                 setattr(instance, name, check.zero())
+        elif kind is datetime.datetime and check.is_time:
+            if value.year == 1:
+                setattr(instance, name, None)
         elif kind not in check.exact and not _fits(check, value):
             return name
     return None

@@ -557,3 +557,16 @@ async def test_wait_for_replication_times_out(
     assert caught.value.execution_id == execution_id
     await harbor.stop_replication(execution_id)
     await harbor.wait_for_replication(execution_id, timeout=30, poll_interval=0.02)
+
+
+async def test_text_that_looks_like_go_zero_time_is_kept(
+    harbor: Harbor, unique: Callable[[str], str]
+) -> None:
+    # Only time fields holding Go's zero time become None, never a look-alike string.
+    name = unique("0001-01-01T00:00:00Z")
+    description = "0001-01-01T00:00:00Z is Go's zero time"
+    policy_id = await create_policy(harbor, name, description=description)
+    policy = await harbor.get_replication_policy(policy_id)
+    assert (policy.name, policy.description) == (name, description)
+    listed = await harbor.get_replication_policies(query={"name": name})
+    assert [p.description for p in listed] == [description]
