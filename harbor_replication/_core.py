@@ -323,13 +323,18 @@ def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
     return error_class_for(response.status_code)(
         operation=operation,
         method=request.method,
-        path=request.url.raw_path.decode("ascii", "replace"),
+        path=_request_path(request),
         status_code=response.status_code,
         errors=details,
         request_id=response.headers.get("x-request-id"),
         text=text,
         retry_after=parse_retry_after(response.headers.get("retry-after")),
     )
+
+
+def _request_path(request: httpx.Request) -> str:
+    """The path and query as sent, still percent-encoded, as Harbor's logs show them."""
+    return request.url.raw_path.decode("ascii", "replace")
 
 
 def finish(call: Call[T], response: httpx.Response) -> T:
@@ -342,9 +347,11 @@ def finish(call: Call[T], response: httpx.Response) -> T:
         request = response.request
         raise HarborResponseError(
             str(exc),
+            operation=call.operation,
             method=request.method,
-            path=request.url.path,
+            path=_request_path(request),
             status_code=response.status_code,
+            request_id=response.headers.get("x-request-id"),
         ) from exc.__cause__
 
 

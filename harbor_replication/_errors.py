@@ -68,11 +68,23 @@ class ErrorDetail:
 class HarborResponseError(HarborError):
     """A successful status whose body or headers are not what Harbor sends."""
 
-    def __init__(self, message: str, *, method: str, path: str, status_code: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        method: str,
+        path: str,
+        status_code: int,
+        request_id: str | None,
+    ) -> None:
+        self.operation = operation
         self.method = method
         self.path = path
         self.status_code = status_code
-        super().__init__(f"{method} {path}: {message} (HTTP {status_code})")
+        self.request_id = request_id
+        request = f" [request id {request_id}]" if request_id else ""
+        super().__init__(f"{operation}: {method} {path} -> HTTP {status_code}: {message}{request}")
 
 
 class HarborAPIError(HarborError):

@@ -145,6 +145,8 @@ def resolve(url: str | None, username: str | None, secret: str | None) -> Settin
         raise ValueError(f"username must be a str, got {type(username).__name__}")
     if secret is not None and not isinstance(secret, str):
         raise ValueError(f"secret must be a str, got {type(secret).__name__}")
+    if secret and not username:
+        raise ValueError("a secret without a username: pass username= or set HARBOR_USERNAME")
     base = api_url(url)
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     if username:

@@ -96,6 +96,15 @@ def test_missing_url_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         ReplicationClient()
 
 
+def test_half_given_credentials_are_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HARBOR_USERNAME", "HARBOR_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValueError, match="HARBOR_USERNAME"):
+        ReplicationClient("https://harbor.example.com", secret="s3cret")
+    with pytest.raises(ValueError, match="HARBOR_SECRET"):
+        AsyncReplicationClient("https://harbor.example.com", username="admin")
+
+
 async def test_secret_never_in_repr_or_errors(
     kind: str, simulator: HarborSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -161,8 +170,11 @@ async def test_writes_in_a_row_never_trip_harbors_csrf_check(
 ) -> None:
     # Harbor's sid cookie, if kept, turns the second write into a 403 (SEMANTICS 3).
     ids = [await create_policy(harbor, unique("csrf")) for _ in range(3)]
+    assert len(set(ids)) == 3
     for policy_id in ids:
         await harbor.delete_replication_policy(policy_id)
+        with pytest.raises(NotFoundError):
+            await harbor.get_replication_policy(policy_id)
 
 
 async def test_api_error_carries_harbors_code_message_and_request_id(harbor: Harbor) -> None:
@@ -187,7 +199,7 @@ async def test_api_error_carries_harbors_code_message_and_request_id(harbor: Har
 
 
 async def test_connection_failure_is_wrapped(kind: str) -> None:
-    client = make_client(kind, "http://127.0.0.1:9", timeout=2.0)
+    client = make_client(kind, "http://127.0.0.1:9", timeout=2.0, max_retries=0)
     try:
         with pytest.raises(HarborConnectionError) as caught:
             await Harbor(client).get_replication(1)

@@ -228,3 +228,19 @@ def test_bad_constructor_arguments(options: dict[str, Any], message: str) -> Non
     for cls in (ReplicationClient, AsyncReplicationClient):
         with pytest.raises(ValueError, match=message):
             cls(**arguments)
+
+
+def test_a_response_error_names_the_operation_path_status_and_request_id() -> None:
+    transport = _serving(200, b"<html>maintenance</html>", {"X-Request-Id": "req-42"})
+    client = ReplicationClient(URL, transport=transport)
+    with pytest.raises(HarborResponseError) as caught:
+        client.get_replication(7)
+    error = caught.value
+    assert (error.operation, error.status_code, error.request_id) == (
+        "get_replication",
+        200,
+        "req-42",
+    )
+    text = str(error)
+    for part in ("get_replication", "GET /api/v2.0/replication/executions/7", "HTTP 200", "req-42"):
+        assert part in text
