@@ -5,7 +5,6 @@ Needs the ``simulator`` extra: ``pip install harbor-replication[simulator]``.
 
 from ._app import create_app
 from ._config import HARBOR_EXECUTIONS_RETAINED_PER_POLICY, SimulatorConfig
-from ._errors import HarborError
 from ._faults import TRANSIENT_FAULTS, Fault, FaultConfig, FaultInjector
 from ._filters import Artifact
 from ._server import HarborSimulator, add_arguments, config_from_args, serve
@@ -18,7 +17,6 @@ __all__ = [
     "Fault",
     "FaultConfig",
     "FaultInjector",
-    "HarborError",
     "HarborSimulator",
     "SimulatorConfig",
     "SimulatorState",

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import _body
 from ._adapters import ADAPTERS
 from ._config import SimulatorConfig
-from ._errors import HarborError
+from ._errors import ErrorReply
 from ._faults import FaultInjector, FaultMiddleware
 from ._query import (
     Fuzzy,
@@ -60,7 +60,7 @@ def error_response(status: int, code: str, message: str) -> Response:
     return Response(body, status_code=status, media_type="application/json; charset=utf-8")
 
 
-def _harbor_error_response(error: HarborError) -> Response:
+def _harbor_error_response(error: ErrorReply) -> Response:
     return error_response(error.status, error.code, error.message)
 
 
@@ -135,21 +135,21 @@ class HarborApi:
         header = request.headers.get("authorization", "")
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic":
-            raise HarborError(401, "unauthorized")
+            raise ErrorReply(401, "unauthorized")
         try:
             name, sep, password = base64.b64decode(encoded, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            raise HarborError(401, "unauthorized") from None
+            raise ErrorReply(401, "unauthorized") from None
         if not sep:
-            raise HarborError(401, "unauthorized")
+            raise ErrorReply(401, "unauthorized")
         config = self.config
         if name == config.admin_username and password == config.admin_password:
             return name
         if config.robots.get(name) == password:
             return name
         if name in config.users and config.users[name] == password:
-            raise HarborError(403, name)
-        raise HarborError(401, "unauthorized")
+            raise ErrorReply(403, name)
+        raise ErrorReply(401, "unauthorized")
 
     @staticmethod
     def query(request: Request) -> dict[str, str]:
@@ -169,7 +169,7 @@ class HarborApi:
         page = self.optional_int(params, "page")
         page_size = self.optional_int(params, "page_size")
         if page_size is not None and page_size > MAX_PAGE_SIZE:
-            raise HarborError(
+            raise ErrorReply(
                 422, f"page_size in query should be less than or equal to {MAX_PAGE_SIZE}"
             )
         return (1 if page is None else page), (10 if page_size is None else page_size)
@@ -192,7 +192,7 @@ class HarborApi:
         try:
             keywords: dict[str, Any] = dict(parse_q(params.get("q", "")))
         except QueryError as exc:
-            raise HarborError(400, str(exc)) from exc
+            raise ErrorReply(400, str(exc)) from exc
         return keywords, parse_sort(params.get("sort", ""))
 
     # --- unauthenticated --------------------------------------------------------------------
@@ -408,7 +408,7 @@ def _dispatch(handlers: Mapping[str, Handler]) -> Handler:
         handler = handlers.get(request.method) or handlers["GET"]  # HEAD is served as GET
         try:
             return await handler(request)
-        except HarborError as error:
+        except ErrorReply as error:
             return _harbor_error_response(error)
 
     return endpoint

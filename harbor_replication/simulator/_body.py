@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import HarborError
+from ._errors import ErrorReply
 
 _INT_RANGES = {
     "int8": (-(2**7), 2**7 - 1),
@@ -124,22 +124,22 @@ def parse_int(raw: str, name: str, where: str) -> int:
         low, high = _INT_RANGES["int64"]
         if low <= number <= high:
             return number
-    raise HarborError(422, f'{name} in {where} must be of type int64: "{raw}"')
+    raise ErrorReply(422, f'{name} in {where} must be of type int64: "{raw}"')
 
 
 def parse_body(raw: bytes, name: str, schema: Schema) -> dict[str, Any]:
     """Decode a required JSON body and check it against the Go model's field types."""
     if not raw.strip():
-        raise HarborError(422, f"{name} in body is required")
+        raise ErrorReply(422, f"{name} in body is required")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise HarborError(400, f'parsing {name} body from "" failed, because {exc}') from exc
+        raise ErrorReply(400, f'parsing {name} body from "" failed, because {exc}') from exc
     if data is None:
-        raise HarborError(422, f"{name} in body is required")
+        raise ErrorReply(422, f"{name} in body is required")
     problem = _type_problem(data, schema, schema.get("name", name))
     if problem:
-        raise HarborError(400, f'parsing {name} body from "" failed, because {problem}')
+        raise ErrorReply(400, f'parsing {name} body from "" failed, because {problem}')
     assert isinstance(data, dict)
     return data
 

@@ -16,7 +16,7 @@ CODES = {
 }
 
 
-class HarborError(Exception):
+class ErrorReply(Exception):
     """An error Harbor reports as ``{"errors":[{"code":...,"message":...}]}``."""
 
     def __init__(self, status: int, message: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ._adapters import ADAPTERS
 from ._config import SimulatorConfig
-from ._errors import HarborError
+from ._errors import ErrorReply
 from ._filters import Artifact, apply_filters, destination_repository
 from ._model import (
     LOCAL_REGISTRY_ID,
@@ -204,22 +204,22 @@ class SimulatorState:
     def _registry(self, registry_id: int) -> Registry:
         registry = self.registries.get(registry_id)
         if registry is None:
-            raise HarborError(404, f"registry {registry_id} not found")
+            raise ErrorReply(404, f"registry {registry_id} not found")
         return registry
 
     def _check_registry(self, name: str, url: str, kind: str, exclude_id: int | None) -> str:
         if not name:
-            raise HarborError(400, "name cannot be empty")
+            raise ErrorReply(400, "name cannot be empty")
         if len(name) > 64:
-            raise HarborError(400, "the max length of name is 64")
+            raise ErrorReply(400, "the max length of name is 64")
         url = normalize_url(url)
         if kind not in ADAPTERS:
-            raise HarborError(400, f"adapter factory for {kind} not found")
+            raise ErrorReply(400, f"adapter factory for {kind} not found")
         if unhealthy(url):
-            raise HarborError(400, "the registry is unhealthy")
+            raise ErrorReply(400, "the registry is unhealthy")
         for other in self.registries.values():
             if other.name == name and other.id != exclude_id:
-                raise HarborError(409, f"registry {name} already exists")
+                raise ErrorReply(409, f"registry {name} already exists")
         return url
 
     def create_registry(self, body: Mapping[str, Any]) -> int:
@@ -282,7 +282,7 @@ class SimulatorState:
                 registry_id in (p.src_registry_id, p.dest_registry_id)
                 for p in self.policies.values()
             ):
-                raise HarborError(
+                raise ErrorReply(
                     412,
                     f"the registry {registry_id} is referenced by replication policies, "
                     "cannot delete it",
@@ -315,11 +315,11 @@ class SimulatorState:
             if body.get("url") is not None:
                 url = normalize_url(body["url"])
             if not kind or not url:
-                raise HarborError(400, "type or url cannot be empty")
+                raise ErrorReply(400, "type or url cannot be empty")
             if kind not in ADAPTERS:
-                raise HarborError(400, f"adapter factory for {kind} not found")
+                raise ErrorReply(400, f"adapter factory for {kind} not found")
             if unhealthy(url):
-                raise HarborError(400, "the registry is unhealthy")
+                raise ErrorReply(400, "the registry is unhealthy")
 
     def registry_info(self, registry_id: int) -> dict[str, Any]:
         with self.lock:
@@ -377,7 +377,7 @@ class SimulatorState:
     def _policy(self, policy_id: int) -> Policy:
         policy = self.policies.get(policy_id)
         if policy is None:
-            raise HarborError(404, f"policy {policy_id} not found")
+            raise ErrorReply(404, f"policy {policy_id} not found")
         return policy
 
     def _policy_from_body(self, body: Mapping[str, Any], policy_id: int, creator: str) -> Policy:
@@ -418,14 +418,14 @@ class SimulatorState:
     def _validate_policy(self, policy: Policy) -> None:
         """Harbor's checks, in its order: the handler's, the policy's own, then the registries."""
         if policy.single_active_replication and policy.trigger_type == "event_based":
-            raise HarborError(
+            raise ErrorReply(
                 400, "single active replication is not allowed for event_based triggers"
             )
         if not policy.name:
-            raise HarborError(400, "empty name")
+            raise ErrorReply(400, "empty name")
         src, dest = policy.src_registry_id, policy.dest_registry_id
         if (src != 0) == (dest != 0):
-            raise HarborError(
+            raise ErrorReply(
                 400,
                 "either src_registry or dest_registry should be empty and "
                 "the other one shouldn't be empty",
@@ -433,18 +433,18 @@ class SimulatorState:
         for flt in policy.filters:
             validate_filter(flt)
         if policy.dest_namespace and not REPOSITORY_NAME.fullmatch(policy.dest_namespace):
-            raise HarborError(400, f"invalid destination namespace: {policy.dest_namespace}")
+            raise ErrorReply(400, f"invalid destination namespace: {policy.dest_namespace}")
         if policy.has_trigger:
             if policy.trigger_type == "scheduled":
                 validate_cron(policy.cron)
             elif policy.trigger_type not in ("manual", "event_based"):
-                raise HarborError(400, "invalid trigger type")
+                raise ErrorReply(400, "invalid trigger type")
         for registry_id in (src, dest):
             if registry_id and registry_id not in self.registries:
-                raise HarborError(404, f"registry {registry_id} not found")
+                raise ErrorReply(404, f"registry {registry_id} not found")
         for other in self.policies.values():
             if other.name == policy.name and other.id != policy.id:
-                raise HarborError(409, f"policy {policy.name} already exists")
+                raise ErrorReply(409, f"policy {policy.name} already exists")
 
     def create_policy(self, body: Mapping[str, Any], creator: str) -> int:
         with self.lock:
@@ -467,7 +467,7 @@ class SimulatorState:
             self.settle()
             self._policy(policy_id)
             if any(e.policy_id == policy_id for e in self._active.values()):
-                raise HarborError(
+                raise ErrorReply(
                     412,
                     "contains executions that aren't in final status, stop the execution first",
                 )
@@ -525,7 +525,7 @@ class SimulatorState:
         with self.lock:
             policy = self._policy(policy_id)
             if not policy.enabled:
-                raise HarborError(412, f"the policy {policy_id} is disabled")
+                raise ErrorReply(412, f"the policy {policy_id} is disabled")
             return self._start(policy, trigger, None)
 
     def _start(self, policy: Policy, trigger: str, pushed: Artifact | None) -> int:
@@ -607,7 +607,7 @@ class SimulatorState:
     def _execution(self, execution_id: int) -> Execution:
         execution = self.executions.get(execution_id)
         if execution is None:
-            raise HarborError(404, f"execution {execution_id} not found")
+            raise ErrorReply(404, f"execution {execution_id} not found")
         return execution
 
     def stop_execution(self, execution_id: int) -> None:
@@ -689,9 +689,9 @@ class SimulatorState:
             execution = self._execution(execution_id)
             task = self.tasks.get(task_id)
             if task is None:
-                raise HarborError(404, f"task {task_id} not found")
+                raise ErrorReply(404, f"task {task_id} not found")
             if task.execution_id != execution_id:
-                raise HarborError(
+                raise ErrorReply(
                     404, f"execution {execution_id} contains no task with ID {task_id}"
                 )
             policy = self.policies[execution.policy_id]
@@ -836,5 +836,5 @@ def _shown_filter(flt: Mapping[str, Any]) -> dict[str, Any]:
 
 def _filter(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):  # a null item; Harbor would dereference it and crash
-        raise HarborError(400, "invalid filter type")
+        raise ErrorReply(400, "invalid filter type")
     return dict(item)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import HarborError
+from ._errors import ErrorReply
 
 # The distribution reference grammar's repository name, which Harbor's lib.RepositoryNameRe
 # anchors: lowercase path components joined by "/", separators inside components.
@@ -24,7 +24,7 @@ def normalize_url(url: str) -> str:
         url = "http://" + url
     match = re.fullmatch(r"(https?)://([^/?#\s]+)([^?#\s]*)", url)
     if not match:
-        raise HarborError(400, f"invalid HTTP URL: {url}")
+        raise ErrorReply(400, f"invalid HTTP URL: {url}")
     return url.rstrip("/")
 
 
@@ -39,29 +39,29 @@ def validate_filter(flt: Mapping[str, Any]) -> None:
     value = flt.get("value")
     if kind in ("name", "tag", "resource"):
         if not isinstance(value, str):
-            raise HarborError(400, "the type of filter value isn't string")
+            raise ErrorReply(400, "the type of filter value isn't string")
         if kind == "resource" and value not in ("image", "artifact", "chart"):
-            raise HarborError(400, f"invalid resource filter: {value}")
+            raise ErrorReply(400, f"invalid resource filter: {value}")
     elif kind == "label":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise HarborError(400, "invalid the label filter value")
+            raise ErrorReply(400, "invalid the label filter value")
     else:
-        raise HarborError(400, "invalid filter type")
+        raise ErrorReply(400, "invalid filter type")
     if flt.get("decoration") not in (None, "", "matches", "excludes"):
-        raise HarborError(400, "invalid filter decoration")
+        raise ErrorReply(400, "invalid filter decoration")
 
 
 def validate_cron(cron: str) -> None:
     if not cron:
-        raise HarborError(400, "the cron string cannot be empty when the trigger type is scheduled")
+        raise ErrorReply(400, "the cron string cannot be empty when the trigger type is scheduled")
     fields = cron.split(" ")
     if len(fields) != 6 or not all(re.fullmatch(r"[0-9*/,\-?A-Za-z]+", f) for f in fields):
-        raise HarborError(400, f"invalid cron string for scheduled trigger: {cron}")
+        raise ErrorReply(400, f"invalid cron string for scheduled trigger: {cron}")
     if fields[0] != "0":
-        raise HarborError(
+        raise ErrorReply(
             400, "the 1st field (indicating Seconds of time) of the cron setting must be 0"
         )
     if fields[1] == "*":
-        raise HarborError(
+        raise ErrorReply(
             400, "* is not allowed for the Minutes field of the cron setting of replication policy"
         )

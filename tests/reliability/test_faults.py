@@ -128,7 +128,7 @@ async def test_a_retry_after_beyond_backoff_max_is_not_waited_out(
 
 
 @pytest.mark.parametrize("status", [502, 503, 504, 413])
-async def test_proxy_pages_are_api_errors_without_harbor_codes(
+async def test_semantics_07_proxy_pages_are_api_errors_without_harbor_codes(
     harbor_with_faults: HarborSimulator, faulty_client: Harbor, status: int
 ) -> None:
     """SEMANTICS 7: nginx answers 502, 503, 504 and 413 with HTML, not Harbor's JSON."""
