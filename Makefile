@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := openapi/node_modules/.package-lock.json
 HARBOR_SPEC ?= https://raw.githubusercontent.com/goharbor/harbor/v2.15.2/api/v2.0/swagger.yaml
 
-.PHONY: help venv test lint typecheck pytest generate demo bench clean
+.PHONY: help venv test lint typecheck smoke pytest generate demo bench clean
 
 help:
 	@echo "make demo      run a replication against the embedded simulator (the main job)"
@@ -35,7 +35,12 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck smoke pytest
+
+# `make demo` itself, with quick tasks, as a smoke test; its output goes to .venv/demo.log.
+smoke: $(STAMP)
+	@$(MAKE) --no-print-directory demo DEMO_OPTIONS="--task-duration 0.2" > $(VENV)/demo.log 2>&1 \
+	  && echo "make demo: ok" || { cat $(VENV)/demo.log; echo "make demo: FAILED"; exit 1; }
 
 $(NODE_STAMP): openapi/package.json openapi/package-lock.json
 	@if command -v npm >/dev/null; then cd openapi && npm ci --no-audit --no-fund --silent; \
@@ -45,8 +50,9 @@ generate: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m openapi.generate --spec "$(HARBOR_SPEC)"
 	$(BIN)/python -m openapi.unasync
 
+DEMO_OPTIONS ?=
 demo: $(STAMP)
-	$(BIN)/python -m harbor_replication.demo
+	$(BIN)/python -m harbor_replication.demo $(DEMO_OPTIONS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
