@@ -48,7 +48,7 @@ class Session:
 
     url: str | None
     username: str | None
-    secret: str | None
+    secret: str | None = field(repr=False)
     verify: bool | str
     output: str
     debug: bool

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import trustme
@@ -19,9 +21,11 @@ from harbor_replication import (
     ReplicationClient,
 )
 from harbor_replication.cli import cli
+from harbor_replication.cli._session import Session
 from harbor_replication.simulator import Fault, HarborSimulator, SimulatorConfig
 
 SECRET = "Zq9-unmistakable-s3cr3t-§"
+ACCESS_SECRET = "Kx4-registry-access-s3cr3t-¶"
 
 
 def test_the_password_never_shows(
@@ -42,19 +46,54 @@ def test_the_password_never_shows(
     shown += [str(reset.value), repr(reset.value.__cause__)]
     client.close()
 
-    runner = CliRunner()
-    result = runner.invoke(
-        cli,
-        ["--url", harbor.url, "--username", "admin", "--secret", SECRET, "--debug", "policies"],
-    )
-    assert result.exit_code != 0
-    shown += [result.output, repr(result.exception)]
+    shown += _failing_cli_runs(harbor, caplog)
     shown += [record.getMessage() for record in caplog.records]
     shown += [repr(record.args) for record in caplog.records]
 
     assert any("'authorization': '[redacted]'" in line for line in shown)  # requests logged
     for text in shown:
         assert SECRET not in text
+        assert ACCESS_SECRET not in text
+
+
+def _failing_cli_runs(harbor: HarborSimulator, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Commands with --debug that send secrets and fail (exit 5); everything they printed."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        refusing = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    registry = ["--type", "docker-hub", "--access-key", "robot", "--access-secret", ACCESS_SECRET]
+    runs = {
+        # Harbor turns the password down (401).
+        "/replication/policies": [harbor.url, SECRET, "policies", "list"],
+        # Harbor takes the registry's secret but cannot reach the registry (400).
+        "/registries/ping": [
+            *(harbor.url, "Harbor12345", "registries", "ping"),
+            *("--url", "https://registry.invalid", *registry),
+        ],
+        # Nothing listens: the connection is refused, each retry too.
+        "/registries": [
+            *(refusing, SECRET, "registries", "create", "--name", "mirror"),
+            *("--url", "https://hub.docker.com", *registry),
+        ],
+    }
+    printed = []
+    for path, (url, secret, *command) in runs.items():
+        first_record = len(caplog.records)
+        result = CliRunner().invoke(
+            cli, ["--url", url, "--username", "admin", "--secret", secret, "--debug", *command]
+        )
+        assert result.exit_code == 5, result.output
+        sent = [r.getMessage() for r in caplog.records[first_record:] if "headers=" in r.msg]
+        assert f"/api/v2.0{path}" in [urlsplit(line.split()[1]).path for line in sent], sent
+        printed += [result.stdout, result.stderr, repr(result.exception)]
+    return printed
+
+
+def test_the_cli_session_does_not_show_the_secret() -> None:
+    session = Session("http://127.0.0.1:1", "admin", SECRET, True, "table", False)
+    assert "admin" in repr(session)
+    assert SECRET not in repr(session)
+    assert SECRET not in str(session)
 
 
 def test_credentials_over_plain_http_to_another_host_warn() -> None:
@@ -126,3 +165,43 @@ async def test_a_custom_ca_is_trusted(
         assert isinstance(client.get_registries(), list)
     async with AsyncReplicationClient(https_harbor.url, **options) as aclient:  # type: ignore[arg-type]
         assert isinstance(await aclient.get_registries(), list)
+
+
+@pytest.mark.parametrize(
+    ("options", "exit_status"),
+    [
+        ((), 5),
+        (("--ca-cert", "CA"), 0),
+        (("--insecure",), 0),
+        (("--ca-cert", "CA", "--insecure"), 4),
+    ],
+    ids=["default", "ca-cert", "insecure", "both"],
+)
+def test_the_cli_verifies_harbor_with_its_ca_or_not_at_all(
+    https_harbor: HarborSimulator,
+    ca: trustme.CA,
+    tmp_path: Path,
+    options: tuple[str, ...],
+    exit_status: int,
+) -> None:
+    ca_file = _ca_file(ca, tmp_path)
+    runner = CliRunner(
+        env={
+            "HARBOR_URL": https_harbor.url,
+            "HARBOR_USERNAME": "admin",
+            "HARBOR_SECRET": "Harbor12345",
+        }
+    )
+    arguments = [ca_file if option == "CA" else option for option in options]
+    result = runner.invoke(cli, [*arguments, "-o", "json", "registries", "list"])
+    assert result.exit_code == exit_status, result.output
+    if exit_status == 0:
+        assert "docker-hub" in result.stdout
+    elif exit_status == 5:
+        [line] = result.stderr.splitlines()
+        assert line.startswith(
+            f"harbor-replication: error: cannot reach Harbor at {https_harbor.url}"
+        )
+        assert "CERTIFICATE_VERIFY_FAILED" in line
+    else:
+        assert "--ca-cert and --insecure contradict each other" in result.stderr
