@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,9 +12,12 @@ from harbor_replication.cli._output import Column, details, emit, report, say, t
 from harbor_replication.cli._progress import follow
 from harbor_replication.cli._session import Session, pass_session
 
+if TYPE_CHECKING:
+    from harbor_replication import ReplicationClient
+
 EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
 TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
-FINAL_TASK_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
+FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})  # of executions and tasks
 
 EXECUTION_COLUMNS: list[Column] = [
     ("ID", lambda r: r.get("id")),
@@ -183,11 +187,22 @@ def tasks(
     emit(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)))
 
 
-def _task_status(session: Session, execution_id: int, task_id: int) -> str | None:
-    for task in session.client().iter_replication_tasks(execution_id, page_size=100):
+def _task_running(client: ReplicationClient, execution_id: int, task_id: int) -> bool:
+    """Whether the task is among the execution's InProgress tasks.
+
+    Harbor has no GET for one task. Newest start first, the running tasks (as many as the
+    job service has workers) come before the merely scheduled ones, which have no start
+    time yet: a started task is found, or known not to run, within a page or two.
+    """
+    in_progress = client.iter_replication_tasks(
+        execution_id, status="InProgress", sort="-start_time", page_size=100
+    )
+    for task in in_progress:
         if task.id == task_id:
-            return task.to_dict().get("status")
-    return None
+            return True
+        if not task.start_time:
+            return False
+    return False
 
 
 @click.command()
@@ -205,10 +220,19 @@ def log(
     client = session.client()
     printed = 0
     while True:
-        status = _task_status(session, execution_id, task_id) if keep_following else None
+        # Asked before the log: once the execution has ended, this log is the whole log.
+        execution_ended = (
+            keep_following
+            and client.get_replication(execution_id).to_dict().get("status") in FINAL_STATUSES
+        )
         text = client.get_replication_task_log(execution_id, task_id)
         click.echo(text[printed:], nl=False)
+        grew = len(text) > printed
         printed = max(printed, len(text))
-        if not keep_following or status in FINAL_TASK_STATUSES or status is None:
+        if not keep_following or execution_ended:
+            return
+        # A task with a log has started; once the log stands still, ask whether it still runs.
+        # (Without a log it may still be pending: the execution's end is what ends it then.)
+        if text and not grew and not _task_running(client, execution_id, task_id):
             return
         time.sleep(poll_interval)

@@ -32,12 +32,24 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, width=max(terminal.width, 200), no_color=True)
 
 
+def show(renderable: RenderableType, *, stderr: bool = False) -> None:
+    """Print a table; piped, without the spaces rich pads its lines with."""
+    target = console(stderr=stderr)
+    if target.is_terminal:
+        target.print(renderable)
+        return
+    with target.capture() as captured:
+        target.print(renderable)
+    lines = captured.get().splitlines()
+    click.echo("".join(f"{line.rstrip()}\n" for line in lines), nl=False, err=stderr)
+
+
 def emit(
     session: Session, data: Model | Sequence[Model], table: Callable[[], RenderableType]
 ) -> None:
     """Print ``data``: with ``table()`` for ``--output table``, else the whole models."""
     if not session.machine_output:
-        console().print(table())
+        show(table())
         return
     if isinstance(data, Sequence):
         emit_data(session, [item.to_dict() for item in data])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from harbor_replication.cli._output import console, emit_data, say, table, text
+from harbor_replication.cli._output import console, emit_data, say, show, table, text
 from harbor_replication.cli._session import ExitStatus, Session
 
 if TYPE_CHECKING:
@@ -160,9 +160,7 @@ def _summary(session: Session, execution: ReplicationExecution) -> None:
         ("ENDED", lambda r: text(r.get("end_time"))),
     ]
     title = f"Failed tasks ({counts['failed']}):"
-    console(stderr=session.machine_output).print(
-        table(columns, (t.to_dict() for t in failed), title)
-    )
+    show(table(columns, (t.to_dict() for t in failed), title), stderr=session.machine_output)
     say(session, f"Read a task's log: harbor-replication log {record.get('id')} TASK")
 
 

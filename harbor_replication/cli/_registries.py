@@ -12,12 +12,12 @@ from harbor_replication.cli._listing import paging_options, query_options
 from harbor_replication.cli._output import (
     Column,
     Record,
-    console,
     details,
     emit,
     emit_data,
     report,
     say,
+    show,
     table,
 )
 from harbor_replication.cli._session import Session, pass_session
@@ -253,7 +253,7 @@ def registry_adapters(session: Session) -> None:
         emit_data(session, patterns)
     else:
         rows = ({"type": name, **pattern} for name, pattern in patterns.items())
-        console().print(table(ADAPTER_COLUMNS, rows))
+        show(table(ADAPTER_COLUMNS, rows))
 
 
 @registries.command("delete")

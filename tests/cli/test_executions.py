@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from harbor_replication import ReplicationClient
+from harbor_replication import ReplicationClient, location_id
 from harbor_replication.cli import cli
 from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
@@ -36,8 +43,9 @@ def test_start_wait_fails_with_exit_status_1_and_lists_failed_tasks(
     result = run("start", str(policy_id), "--wait", *FAST)
     assert result.exit_code == 1
     assert "4 tasks: 2 succeeded, 2 failed" in result.stdout
-    assert "Failed tasks (2)" in result.stdout
+    assert "Failed tasks (2):\n" in result.stdout
     assert result.stdout.count("team/fail-build:") == 2
+    assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
 
 
 def test_start_wait_as_json_prints_only_the_final_execution(
@@ -91,6 +99,7 @@ def test_executions_list_show_tasks_and_log(run: Run, make_policy: Callable[[str
     shown = run("executions", "show", str(execution_id))
     assert shown.exit_code == 0
     assert "Failed" in shown.stdout
+    assert [line for line in shown.stdout.splitlines() if line != line.rstrip()] == []
 
     table = run("tasks", str(execution_id))
     assert table.stdout.count("team/") == 4
@@ -124,3 +133,103 @@ def test_timeout_exits_3_and_stop_wait_exits_2(slow_harbor: HarborSimulator) -> 
     stopped = runner.invoke(cli, ["stop", execution_id, "--wait", *FAST])
     assert stopped.exit_code == 2, stopped.output
     assert "Stopped" in stopped.stdout
+
+
+@dataclass
+class RequestTally:
+    """What reached the simulator: requests by kind (log, tasks, other), sizes of the logs sent."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    log_sizes: list[int] = field(default_factory=list)
+
+    def middleware(self) -> Middleware:
+        return Middleware(_Tallying, tally=self)
+
+
+class _Tallying:
+    def __init__(self, app: ASGIApp, tally: RequestTally) -> None:
+        self.app = app
+        self.tally = tally
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        kind = path.rsplit("/", 1)[-1] if path.endswith(("/log", "/tasks")) else "other"
+        self.tally.counts[kind] += 1
+        if kind != "log":
+            await self.app(scope, receive, send)
+            return
+        size = 0
+
+        async def measured(message: Message) -> None:
+            nonlocal size
+            if message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, measured)
+        self.tally.log_sizes.append(size)
+
+
+def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Path) -> None:
+    # 250 tasks, one at a time: listing them all would take 3 pages per poll.
+    seed = {
+        "registries": [
+            {
+                "name": "hub",
+                "type": "docker-hub",
+                "url": "https://hub.docker.com",
+                "artifacts": [{"repository": "library/many", "tags": list(map(str, range(250)))}],
+            }
+        ],
+        "policies": [
+            {
+                "name": "many",
+                "src_registry": {"id": 1},
+                "dest_namespace": "mirror",
+                "trigger": {"type": "manual"},
+                "enabled": True,
+            }
+        ],
+    }
+    (tmp_path / "seed.json").write_text(json.dumps(seed))
+    tally = RequestTally()
+    config = SimulatorConfig(
+        task_duration=1.0,
+        task_concurrency=1,
+        seed=tmp_path / "seed.json",
+        middleware=[tally.middleware()],
+    )
+    with (
+        HarborSimulator(with_contract(config)) as harbor,
+        ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client,
+    ):
+        execution_id = location_id(client.start_replication(1))
+        deadline = time.monotonic() + 10
+        # The first task, from the moment it has started (a pending task has no log yet).
+        while not (running := client.get_replication_tasks(execution_id, "InProgress")):
+            assert time.monotonic() < deadline, "no task started"
+            time.sleep(0.01)
+        task_id = running[0].id
+        assert isinstance(task_id, int)
+        tally.counts.clear()
+        tally.log_sizes.clear()
+
+        runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
+        command = ["log", "--follow", str(execution_id), str(task_id), *FAST]
+        results: list[Result] = []
+        follower = threading.Thread(target=lambda: results.append(runner.invoke(cli, command)))
+        follower.start()
+        follower.join(timeout=20)
+        assert not follower.is_alive(), "log --follow did not end with its task"
+        whole_log = client.get_replication_task_log(execution_id, task_id)
+
+    [result] = results
+    assert result.exit_code == 0, result.output
+    assert result.stdout == whole_log
+    assert whole_log.rstrip().endswith(f"copy {running[0].src_resource} completed")
+    # It printed the log as the task wrote it: Harbor sent it at several lengths.
+    assert len(set(tally.log_sizes) - {0}) >= 3
+    # Per poll: the execution and the log, and a page of running tasks at most.
+    polls = tally.counts["log"]
+    assert tally.counts["tasks"] <= polls
+    assert tally.counts["other"] <= polls
