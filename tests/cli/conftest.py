@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import stamina
 from click.testing import CliRunner, Result
 
 from harbor_replication import ReplicationClient, location_id
@@ -24,6 +25,13 @@ _names = itertools.count(1)
 
 Run = Callable[..., Result]
 Script = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff() -> Iterator[None]:
+    """Retries happen as configured (attempts capped by the client's max_retries), unwaited."""
+    with stamina.set_testing(True, attempts=1000, cap=True):
+        yield
 
 
 @pytest.fixture(scope="session")

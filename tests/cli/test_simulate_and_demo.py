@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
 import sys
+from urllib.parse import urlsplit
+
+import pytest
 
 from harbor_replication.cli._session import ExitStatus
 from tests.cli.conftest import ADMIN_ENV, CONSOLE_SCRIPT, Script
@@ -67,4 +72,11 @@ def test_demo_runs_the_scenario_and_stops_the_simulator() -> None:
     assert "Failed tasks (2)" in out
     assert "failed to copy team/fail-build" in out
     assert "The simulator is stopped." in out
+    # ... and it is: nothing listens on the address the demo announced any more.
+    announced = re.search(r"HARBOR_URL=(\S+)", out)
+    assert announced is not None
+    url = urlsplit(announced[1])
+    assert url.hostname == "127.0.0.1"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((url.hostname, url.port), timeout=5).close()
     assert "What to try next" in out
