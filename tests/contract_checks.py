@@ -81,6 +81,10 @@ class Contract:
         problems: list[str] = []
         with self._lock:
             self.checked += 1
+        if status == 200 and not body and content_type.startswith("text/plain"):
+            # An empty log (a task that has not started) is an empty string, which
+            # openapi-core would read as a missing body.
+            return
         try:
             self.openapi.validate_response(request, response)
         except (PathError, ResponseFinderError):

@@ -83,3 +83,11 @@ def test_injected_faults_are_not_judged(contract: Contract) -> None:
         assert httpx.get(harbor.api_url + "/registries", auth=ADMIN).status_code == 502
     assert contract.violations == []
     assert not contract.undocumented  # what it saw was Harbor's documented 200
+
+
+def test_an_empty_task_log_is_an_empty_string_not_a_missing_body(contract: Contract) -> None:
+    path = "/api/v2.0/replication/executions/1/tasks/2/log"
+    contract.check("GET", path, 200, {"content-type": "text/plain; charset=utf-8"}, b"")
+    contract.check("GET", path, 200, {"content-type": "text/plain; charset=utf-8"}, b"log\n")
+    assert contract.new_violations(0) == []
+    assert contract.checked == 2
