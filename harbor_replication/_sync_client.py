@@ -57,8 +57,8 @@ class ReplicationClient:
     ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
     path or an ``ssl.SSLContext``. Use it as ``with`` or call :meth:`close`.
 
-    Listings request their pages one at a time, as they are consumed; the
-    ``page_concurrency`` keyword only matters to the async client.
+    Listings fetch their first page alone; once it has given the total, the pages after
+    it are requested ``page_concurrency`` at a time (default 8), still yielded in order.
 
     ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
     and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).

@@ -39,11 +39,6 @@ REWRITES: list[tuple[str, str]] = [
     (r"\bawait ", ""),
     (r"\bAn asyncio client\b", "A blocking client"),
     (r"\b_async_pages\b", "_sync_pages"),
-    (
-        r"Listings fetch their first page alone; .*\n.*still yielded in order\.",
-        "Listings request their pages one at a time, as they are consumed; the\n"
-        "    ``page_concurrency`` keyword only matters to the async client.",
-    ),
 ]
 
 

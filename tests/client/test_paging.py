@@ -1,14 +1,22 @@
-"""Listings: pages requested only when needed, and the async client's overlapped pages."""
+"""Listings: pages requested only when needed, and overlapped pages in both clients."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Collection
+from contextlib import nullcontext
 from typing import Any
 
 import httpx
 import pytest
 
-from harbor_replication import AsyncReplicationClient, ReplicationClient, location_id
+from harbor_replication import (
+    AsyncReplicationClient,
+    HarborConnectionError,
+    ReplicationClient,
+    location_id,
+)
 from harbor_replication._core import Page, PageWalk, get_replications
 from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator
@@ -198,6 +206,145 @@ async def test_the_async_client_requests_at_most_page_concurrency_pages_at_once(
         await asyncio.gather(waiting, return_exceptions=True)
         await tasks.aclose()  # type: ignore[attr-defined]  # an async generator
         assert sorted(transport.cancelled) == [2, 3, 4]
+
+
+class ThreadedTransport(CountingTransport):
+    """Also records the most requests in flight at once and the threads that sent them.
+
+    Requests for the pages in ``together`` wait for each other, so they must be in flight
+    at once; a request for ``failing_page`` cannot connect.
+    """
+
+    def __init__(
+        self, log: PageLog, together: Collection[int] = (), failing_page: int | None = None
+    ) -> None:
+        super().__init__(log)
+        self.together = together
+        self.failing_page = failing_page
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.threads: set[threading.Thread] = set()
+        self._lock = threading.Lock()
+        self._meeting = threading.Barrier(max(1, len(together)), timeout=5)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self.threads.add(threading.current_thread())
+        try:
+            if page in self.together:
+                self._meeting.wait()
+            if page == self.failing_page:
+                self.log.record(request)
+                raise httpx.ConnectError("refused", request=request)
+            return super().handle_request(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+
+def sync_client(
+    simulator: HarborSimulator, transport: httpx.BaseTransport, **options: Any
+) -> ReplicationClient:
+    return ReplicationClient(
+        simulator.url, username=ADMIN[0], secret=ADMIN[1], transport=transport, **options
+    )
+
+
+def page_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("harbor-pages")]
+
+
+@pytest.mark.parametrize(
+    ("page_size", "limit", "concurrency"),
+    [(10, None, 4), (7, None, 2), (10, 35, 3), (20, None, 8), (3, 50, 5), (100, None, 4)],
+)
+def test_the_sync_clients_threads_give_the_sequential_items(
+    simulator: HarborSimulator,
+    execution_id: int,
+    page_size: int,
+    limit: int | None,
+    concurrency: int,
+) -> None:
+    logs = {1: PageLog(), concurrency: PageLog()}
+    transports = {n: ThreadedTransport(log) for n, log in logs.items()}
+    listings = {}
+    for n, transport in transports.items():
+        with sync_client(simulator, transport, page_concurrency=n) as client:
+            tasks = client.iter_replication_tasks(execution_id, page_size=page_size, limit=limit)
+            listings[n] = [task.id for task in tasks]
+    assert listings[concurrency] == listings[1]
+    assert len(listings[1]) == min(TASKS, limit or TASKS)
+    assert sorted(logs[concurrency].pages) == logs[1].pages
+    # page_concurrency=1 is strictly sequential: every request from the consumer's thread.
+    assert transports[1].threads == {threading.current_thread()}
+    assert transports[1].most_in_flight == 1
+
+
+def test_the_sync_client_requests_at_most_page_concurrency_pages_at_once(
+    simulator: HarborSimulator, execution_id: int
+) -> None:
+    log = PageLog()
+    # Pages 2 to 4 wait for each other: three threads must send them together.
+    transport = ThreadedTransport(log, together=(2, 3, 4))
+    with sync_client(simulator, transport, page_concurrency=3) as client:
+        tasks = client.iter_replication_tasks(execution_id)
+        ids = [task.id for task in tasks]
+    assert ids == [task.id for task in simulator_tasks(simulator, execution_id)]
+    assert transport.most_in_flight == 3
+    assert log.pages[0] == 1
+    assert sorted(log.pages) == list(range(1, 11))
+    assert page_threads() == []
+
+
+@pytest.mark.parametrize("stop", ["close", "break", "error"])
+def test_stopping_the_sync_client_early_leaves_no_thread_and_no_extra_request(
+    simulator: HarborSimulator, execution_id: int, stop: str
+) -> None:
+    log = PageLog()
+    transport = ThreadedTransport(log)
+    threads_before = threading.active_count()
+    with sync_client(simulator, transport, page_concurrency=4) as client:
+        taken: list[ReplicationTask] = []
+        if stop == "close":
+            tasks = client.iter_replication_tasks(execution_id)
+            taken = [next(tasks) for _ in range(20)]
+            tasks.close()  # type: ignore[attr-defined]  # a generator
+        else:
+            with pytest.raises(LookupError) if stop == "error" else nullcontext():
+                for task in client.iter_replication_tasks(execution_id):
+                    taken.append(task)
+                    if len(taken) == 20:
+                        if stop == "error":
+                            raise LookupError("the consumer fails")
+                        break
+        # Item 11 asked for page 2 and planned the three after it, which may have gone out
+        # before the stop or been dropped from the queue; nothing was asked for since.
+        assert {1, 2} <= set(log.pages) <= {1, 2, 3, 4, 5}
+        assert len(set(log.pages)) == len(log.pages)
+        assert page_threads() == []
+        assert threading.active_count() == threads_before
+    every_task = simulator_tasks(simulator, execution_id)
+    assert [task.id for task in taken] == [task.id for task in every_task[:20]]
+
+
+def test_a_failing_page_fails_the_sync_walk_and_stops_its_threads(
+    simulator: HarborSimulator, execution_id: int
+) -> None:
+    log = PageLog()
+    transport = ThreadedTransport(log, failing_page=3)
+    threads_before = threading.active_count()
+    with sync_client(simulator, transport, page_concurrency=4, max_retries=0) as client:
+        taken: list[ReplicationTask] = []
+        with pytest.raises(HarborConnectionError, match="refused"):
+            taken.extend(client.iter_replication_tasks(execution_id))
+        assert len(taken) == 20  # pages 1 and 2, in order, before page 3's error
+        # Waiting on page 3 kept four pages in flight: 3 to 6, none after.
+        assert set(log.pages) <= {1, 2, 3, 4, 5, 6}
+        assert page_threads() == []
+        assert threading.active_count() == threads_before
 
 
 @pytest.mark.parametrize("concurrency", [0, -1, 2.5, True])
