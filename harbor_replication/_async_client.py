@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from types import TracebackType
 from typing import TypeVar
 
@@ -160,7 +160,7 @@ class AsyncReplicationClient:
             )
         return _core.finish(call, response)
 
-    def _iterate(self, call: PagedCall[T]) -> AsyncIterator[T]:
+    def _iterate(self, call: PagedCall[T]) -> AsyncGenerator[T, None]:
         return walk_pages(self._send, call, self._page_concurrency)
 
     # --- executions --------------------------------------------------------------------
@@ -189,7 +189,7 @@ class AsyncReplicationClient:
         page: int = 1,
         page_size: int = 10,
         limit: int | None = None,
-    ) -> AsyncIterator[ReplicationExecution]:
+    ) -> AsyncGenerator[ReplicationExecution, None]:
         """Iterate over executions, fetching pages as they are consumed.
 
         Same parameters as :meth:`get_replications`.
@@ -224,7 +224,7 @@ class AsyncReplicationClient:
         page: int = 1,
         page_size: int = 10,
         limit: int | None = None,
-    ) -> AsyncIterator[ReplicationTask]:
+    ) -> AsyncGenerator[ReplicationTask, None]:
         """Iterate over an execution's tasks; parameters as :meth:`get_replication_tasks`."""
         call = _core.get_replication_tasks(
             execution_id, status, resource_type, sort, page, page_size, limit
@@ -316,7 +316,7 @@ class AsyncReplicationClient:
         page_size: int = 10,
         name: str | None = None,
         limit: int | None = None,
-    ) -> AsyncIterator[ReplicationPolicy]:
+    ) -> AsyncGenerator[ReplicationPolicy, None]:
         """Iterate over policies; parameters as :meth:`get_replication_policies`."""
         call = _core.get_replication_policies(query, sort, page, page_size, name, limit)
         return self._iterate(call)
@@ -349,7 +349,7 @@ class AsyncReplicationClient:
         page_size: int = 10,
         name: str | None = None,
         limit: int | None = None,
-    ) -> AsyncIterator[Registry]:
+    ) -> AsyncGenerator[Registry, None]:
         """Iterate over registries; parameters as :meth:`get_registries`."""
         call = _core.get_registries(query, sort, page, page_size, name, limit)
         return self._iterate(call)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import TypeVar
 
 from harbor_replication._core import Call, Page, PagedCall, PageWalk
@@ -20,7 +20,7 @@ async def walk_pages(
     send: Callable[[Call[Page[T]]], Awaitable[Page[T]]],
     call: PagedCall[T],
     concurrency: int,
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Yield the listing's items in page order, at most ``concurrency`` pages in flight.
 
     The first page goes alone: its ``X-Total-Count`` plans the rest. Later pages are

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from types import TracebackType
 from typing import TypeVar
 
@@ -158,7 +158,7 @@ class ReplicationClient:
             )
         return _core.finish(call, response)
 
-    def _iterate(self, call: PagedCall[T]) -> Iterator[T]:
+    def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
         return walk_pages(self._send, call, self._page_concurrency)
 
     # --- executions --------------------------------------------------------------------
@@ -187,7 +187,7 @@ class ReplicationClient:
         page: int = 1,
         page_size: int = 10,
         limit: int | None = None,
-    ) -> Iterator[ReplicationExecution]:
+    ) -> Generator[ReplicationExecution, None, None]:
         """Iterate over executions, fetching pages as they are consumed.
 
         Same parameters as :meth:`get_replications`.
@@ -222,7 +222,7 @@ class ReplicationClient:
         page: int = 1,
         page_size: int = 10,
         limit: int | None = None,
-    ) -> Iterator[ReplicationTask]:
+    ) -> Generator[ReplicationTask, None, None]:
         """Iterate over an execution's tasks; parameters as :meth:`get_replication_tasks`."""
         call = _core.get_replication_tasks(
             execution_id, status, resource_type, sort, page, page_size, limit
@@ -314,7 +314,7 @@ class ReplicationClient:
         page_size: int = 10,
         name: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[ReplicationPolicy]:
+    ) -> Generator[ReplicationPolicy, None, None]:
         """Iterate over policies; parameters as :meth:`get_replication_policies`."""
         call = _core.get_replication_policies(query, sort, page, page_size, name, limit)
         return self._iterate(call)
@@ -347,7 +347,7 @@ class ReplicationClient:
         page_size: int = 10,
         name: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[Registry]:
+    ) -> Generator[Registry, None, None]:
         """Iterate over registries; parameters as :meth:`get_registries`."""
         call = _core.get_registries(query, sort, page, page_size, name, limit)
         return self._iterate(call)

@@ -8,7 +8,7 @@ call; ``httpx.Client`` may be shared between threads.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -21,7 +21,7 @@ def walk_pages(
     send: Callable[[Call[Page[T]]], Page[T]],
     call: PagedCall[T],
     concurrency: int,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """Yield the listing's items in page order, at most ``concurrency`` pages in flight.
 
     The first page goes alone: its ``X-Total-Count`` plans the rest. Later pages are

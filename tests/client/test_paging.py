@@ -177,7 +177,7 @@ async def test_async_pages_in_flight_are_cancelled_when_the_consumer_stops(
         waiting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiting
-        await tasks.aclose()  # type: ignore[attr-defined]  # an async generator
+        await tasks.aclose()
         every_task = simulator_tasks(simulator, execution_id)
         assert [task.id for task in taken] == [task.id for task in every_task[:20]]
         assert log.pages == [1, 2, 3, 4, 5]
@@ -204,7 +204,7 @@ async def test_the_async_client_requests_at_most_page_concurrency_pages_at_once(
         assert log.pages == [1, 2, 3, 4]
         waiting.cancel()
         await asyncio.gather(waiting, return_exceptions=True)
-        await tasks.aclose()  # type: ignore[attr-defined]  # an async generator
+        await tasks.aclose()
         assert sorted(transport.cancelled) == [2, 3, 4]
 
 
@@ -311,7 +311,7 @@ def test_stopping_the_sync_client_early_leaves_no_thread_and_no_extra_request(
         if stop == "close":
             tasks = client.iter_replication_tasks(execution_id)
             taken = [next(tasks) for _ in range(20)]
-            tasks.close()  # type: ignore[attr-defined]  # a generator
+            tasks.close()
         else:
             with pytest.raises(LookupError) if stop == "error" else nullcontext():
                 for task in client.iter_replication_tasks(execution_id):
