@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,15 +98,20 @@ def test_the_cli_session_does_not_show_the_secret() -> None:
 
 
 def test_credentials_over_plain_http_to_another_host_warn() -> None:
-    with pytest.warns(CleartextCredentialsWarning, match="plain http"):
-        ReplicationClient("http://harbor.example.com", username="admin", secret=SECRET)
-    import warnings
-
+    with (
+        pytest.warns(CleartextCredentialsWarning, match="plain http") as caught,
+        ReplicationClient("http://harbor.example.com", username="admin", secret=SECRET),
+    ):
+        pass
+    assert all(SECRET not in str(warning.message) for warning in caught)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ReplicationClient("http://127.0.0.1:8080", username="admin", secret=SECRET)
-        ReplicationClient("https://harbor.example.com", username="admin", secret=SECRET)
-        ReplicationClient("http://harbor.example.com")
+        for url, username, secret in [
+            ("http://127.0.0.1:8080", "admin", SECRET),
+            ("https://harbor.example.com", "admin", SECRET),
+            ("http://harbor.example.com", None, None),
+        ]:
+            ReplicationClient(url, username=username, secret=secret).close()
 
 
 @pytest.fixture(scope="module")
