@@ -292,7 +292,10 @@ class AsyncReplicationClient:
         """Create a policy (a model or a plain dict); returns its ``Location``.
 
         ``replicate_deletion`` is copied into the deprecated ``deletion`` field, the one
-        Harbor actually reads.
+        Harbor actually reads (on a model it wins over a different ``deletion``; a dict
+        giving two different values is refused). A dict may only use the model's keys,
+        with values of the model's types: Harbor would ignore a misspelt key. Those
+        mistakes raise ``ValueError`` before anything is sent.
         """
         return await self._send(_core.create_replication_policy(policy))
 

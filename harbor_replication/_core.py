@@ -23,7 +23,7 @@ from harbor_replication._errors import (
     error_class_for,
 )
 from harbor_replication._retry import parse_retry_after
-from harbor_replication._shapes import complete_and_check
+from harbor_replication._shapes import complete_and_check, unknown_keys, wrong_field
 from harbor_replication.query import QueryValue, encode_query
 from harbor_replication_api.models import (
     Registry,
@@ -443,15 +443,28 @@ def get_replication_policy(policy_id: int) -> Call[ReplicationPolicy]:
 def policy_body(policy: PolicyInput) -> ReplicationPolicy:
     """The policy to send, with ``replicate_deletion`` mirrored into ``deletion``.
 
-    Harbor reads only the deprecated ``deletion`` on create and update (SEMANTICS 11).
+    Harbor reads only the deprecated ``deletion`` on create and update (SEMANTICS 11), so
+    the one given is copied into the other. On a model (say one read, changed and sent
+    back) ``replicate_deletion`` wins when the two differ; a mapping that spells out two
+    different values is an error, since which one was meant cannot be known.
     """
     given = _model_input(ReplicationPolicy, policy, "replication policy")
     # A copy, so the caller's object is left as it was.
     model = ReplicationPolicy.from_dict(given.to_dict())
-    if not isinstance(model.replicate_deletion, Unset):
-        model.deletion = model.replicate_deletion
-    elif not isinstance(model.deletion, Unset):
-        model.replicate_deletion = model.deletion
+    deletion, replicate_deletion = model.deletion, model.replicate_deletion
+    if isinstance(replicate_deletion, Unset):
+        model.replicate_deletion = deletion
+        return model
+    if (
+        isinstance(policy, Mapping)
+        and not isinstance(deletion, Unset)
+        and deletion != replicate_deletion
+    ):
+        raise ValueError(
+            f"not a valid replication policy: deletion={deletion} and "
+            f"replicate_deletion={replicate_deletion} disagree; give one, or both alike"
+        )
+    model.deletion = replicate_deletion
     return model
 
 
@@ -587,14 +600,42 @@ def get_registry_adapter_infos() -> Call[dict[str, RegistryProviderInfo]]:
 
 
 def _model_input(model: type[Any], value: Any, what: str) -> Any:
+    """``value`` (a model or a mapping) as a ``model`` whose fields hold the right types.
+
+    A mapping must use the model's keys only: Harbor ignores unknown keys, so a typo
+    would silently leave a setting out.
+    """
     if isinstance(value, model):
-        return value
-    if isinstance(value, Mapping):
+        instance = value
+    elif isinstance(value, Mapping):
+        instance = _from_mapping(model, value, what)
+        unknown = unknown_keys(instance)
+        if unknown:
+            raise ValueError(f"not a valid {what}: unknown field(s) {', '.join(unknown)}")
+    else:
+        raise ValueError(f"{what} must be a {model.__name__} or a mapping, got {value!r}")
+    field = wrong_field(instance)
+    if field is not None:
+        shown = type(getattr(instance, field)).__name__
+        raise ValueError(f"not a valid {what}: {field.rstrip('_')} has the wrong type ({shown})")
+    return instance
+
+
+def _from_mapping(model: type[Any], value: Mapping[Any, Any], what: str) -> Any:
+    try:
+        return model.from_dict(dict(value))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    # Find the field the generated parser choked on, to name it.
+    for key, item in value.items():
         try:
-            return model.from_dict(dict(value))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"not a valid {what}: {exc}") from exc
-    raise ValueError(f"{what} must be a {model.__name__} or a mapping, got {value!r}")
+            model.from_dict({key: item})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ValueError(
+                f"not a valid {what}: {key} cannot be {item!r} (a list or an object "
+                "is expected there)"
+            ) from None
+    raise ValueError(f"not a valid {what}: {dict(value)!r}")
 
 
 def create_registry(registry: RegistryInput) -> Call[str]:

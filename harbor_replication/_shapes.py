@@ -98,27 +98,48 @@ def _fields(model: type) -> tuple[tuple[str, _Check], ...]:
     return checks
 
 
-def _fits(check: _Check, value: Any) -> bool:
+def _fits(check: _Check, value: Any, complete: bool) -> bool:
     kind = type(value)
     if kind in check.exact:
         return True
     if kind is list and check.items is not None:
         items = check.items
-        return all(_fits(items, item) for item in value)
-    return kind in check.models and complete_and_check(value) is None
+        return all(_fits(items, item, complete) for item in value)
+    return kind in check.models and _walk(value, complete) is None
 
 
-def complete_and_check(instance: Any) -> str | None:
-    """Give the fields Harbor left out their zero value; return the first wrong field or None."""
+def _walk(instance: Any, complete: bool) -> str | None:
     for name, check in _fields(type(instance)):
         value = getattr(instance, name)
         kind = type(value)
         if kind is Unset:
-            if check.zero is not None:
+            if complete and check.zero is not None:
                 setattr(instance, name, check.zero())
         elif kind is datetime.datetime and check.is_time:
-            if value.year == 1:
+            if complete and value.year == 1:
                 setattr(instance, name, None)
-        elif kind not in check.exact and not _fits(check, value):
+        elif kind not in check.exact and not _fits(check, value, complete):
             return name
     return None
+
+
+def complete_and_check(instance: Any) -> str | None:
+    """Give the fields Harbor left out their zero value; return the first wrong field or None."""
+    return _walk(instance, complete=True)
+
+
+def wrong_field(instance: Any) -> str | None:
+    """The first field of a model (and the models in it) holding a value of the wrong type."""
+    return _walk(instance, complete=False)
+
+
+def unknown_keys(instance: Any, prefix: str = "") -> list[str]:
+    """The keys ``from_dict`` did not know, in this model and the models in it, dotted."""
+    found = [prefix + key for key in instance.additional_properties]
+    for name, _ in _fields(type(instance)):
+        value = getattr(instance, name)
+        nested = value if type(value) is list else [value]
+        for item in nested:
+            if attrs.has(type(item)):
+                found += unknown_keys(item, f"{prefix}{name.rstrip('_')}.")
+    return found

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -582,3 +583,40 @@ async def test_text_that_looks_like_go_zero_time_is_kept(
     assert (policy.name, policy.description) == (name, description)
     listed = await harbor.get_replication_policies(query={"name": name})
     assert [p.description for p in listed] == [description]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"description": date(2024, 1, 1)}, "description has the wrong type"),
+        ({"enabled": "yes"}, "enabled has the wrong type"),
+        ({"filterz": [{"type": "name", "value": "x"}]}, "unknown field(s) filterz"),
+        ({"trigger": {"type": "manual", "cron": "0 0 * * * *"}}, "unknown field(s) trigger.cron"),
+        ({"src_registry": 1}, "src_registry cannot be 1"),
+        ({"trigger": "manual"}, "trigger cannot be 'manual'"),
+        ({"deletion": False, "replicate_deletion": True}, "disagree"),
+    ],
+)
+async def test_a_policy_harbor_would_misread_is_refused_before_sending(
+    kind: str, changes: dict[str, Any], message: str
+) -> None:
+    client = make_client(kind, "http://127.0.0.1:9")
+    try:
+        for method, args in (
+            ("create_replication_policy", ()),
+            ("update_replication_policy", (1,)),
+        ):
+            with pytest.raises(ValueError, match=re.escape(message)):
+                await getattr(Harbor(client), method)(*args, policy_body("bad", **changes))
+    finally:
+        await close(client)
+
+
+async def test_deletion_set_alike_or_alone_is_accepted(
+    harbor: Harbor, unique: Callable[[str], str]
+) -> None:
+    both = await create_policy(harbor, unique("both"), deletion=True, replicate_deletion=True)
+    only_old = await create_policy(harbor, unique("old"), deletion=True)
+    for policy_id in (both, only_old):
+        policy = await harbor.get_replication_policy(policy_id)
+        assert (policy.deletion, policy.replicate_deletion) == (True, True)
