@@ -8,6 +8,7 @@ the exponential backoff with jitter) or a number of seconds (what ``Retry-After`
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import ssl
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ from typing import Any
 import httpx
 
 from harbor_replication._errors import HarborAPIError, HarborConnectionError
+
+# Logging is the application's to configure. Without a handler of their own, stamina's retry
+# warnings and our debug lines would reach Python's last-resort handler, which prints bare
+# "stamina.retry_scheduled" lines on the stderr of every script that configured nothing.
+for _name in ("stamina", "harbor_replication"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 # What proxies and Harbor answer when trying again later may work (SEMANTICS 6, 7).
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
