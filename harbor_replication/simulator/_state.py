@@ -665,8 +665,9 @@ class SimulatorState:
     ) -> list[Record]:
         with self.lock:
             now = self.settle()
-            execution = self.executions.get(execution_id)
-            if execution is None or now < execution.setup_until or execution.skipped:
+            # Harbor checks that the execution exists before it lists tasks.
+            execution = self._execution(execution_id)
+            if now < execution.setup_until or execution.skipped:
                 return []
             cache_key = (status, resource_type, tuple(sorts))
             if execution.final and cache_key in execution._task_lists:

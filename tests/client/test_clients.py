@@ -558,6 +558,8 @@ async def test_start_errors(harbor: Harbor, unique: Callable[[str], str]) -> Non
         await harbor.stop_replication(999_999)
     with pytest.raises(NotFoundError):
         await harbor.get_replication_task_log(999_999, 1)
+    with pytest.raises(NotFoundError):
+        await harbor.get_replication_tasks(999_999)
 
 
 async def test_wait_for_replication_times_out(

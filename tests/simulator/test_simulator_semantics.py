@@ -542,6 +542,8 @@ def test_semantics_28_execution_and_task_filters(api: httpx.Client) -> None:
     assert [t["src_resource"] for t in tasks] == ["prod/fail-worker:1.0"]
     images = api.get(f"/replication/executions/{two}/tasks", params={"resource_type": "chart"})
     assert images.json() == []
+    # The tasks of an execution that does not exist are a 404, not an empty list.
+    assert error(api.get("/replication/executions/999999/tasks"))[:2] == (404, "NOT_FOUND")
 
 
 def test_semantics_29_registries_crud_ping_info_adapters(api: httpx.Client) -> None:
