@@ -52,9 +52,7 @@ def test_regeneration_matches_committed_output(tmp_path: Path) -> None:
 
     generate.build(_harbor_spec(), spec_out, package_dir)
 
-    assert spec_out.read_text(encoding="utf-8") == generate.SPEC_OUT.read_text(encoding="utf-8"), (
-        "openapi/harbor-replication.yaml is stale: run `make generate`"
-    )
+    # openapi/harbor-replication.yaml is not committed (it is Harbor's text); the client is.
     stale = _differences(generate.PACKAGE_DIR, package_dir)
     assert not stale, f"generated/ differs from a regeneration (run `make generate`): {stale}"
 
