@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO, Any
 
 import click
@@ -22,6 +23,14 @@ def read_mapping(file: IO[str] | None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise click.BadParameter(f"{file.name}: expected a mapping of fields", param_hint="-f")
     return data
+
+
+def without_read_only(fields: dict[str, Any], read_only: Iterable[str]) -> dict[str, Any]:
+    """The fields less those Harbor sets itself, which ``show -o yaml`` exports too.
+
+    Dropped here, so an exported file can be edited and fed back to create or update.
+    """
+    return {key: value for key, value in fields.items() if key not in read_only}
 
 
 def confirm_deletion(what: str, yes: bool) -> None:

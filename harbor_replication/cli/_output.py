@@ -76,6 +76,12 @@ def report(session: Session, result: Callable[[], Model], *message: str) -> None
             say(session, line)
 
 
+def changed_fields(before: Record, after: Record) -> list[str]:
+    """The top-level fields an update changed (``update_time`` always changes)."""
+    keys = (before.keys() | after.keys()) - {"update_time"}
+    return sorted(key for key in keys if before.get(key) != after.get(key))
+
+
 def say(session: Session, message: str) -> None:
     """A sentence for people: on stdout with tables, on stderr when stdout carries data."""
     click.echo(message, err=session.machine_output)

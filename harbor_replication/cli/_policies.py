@@ -7,12 +7,29 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from harbor_replication.cli._input import confirm_deletion, read_mapping
+from harbor_replication.cli._input import confirm_deletion, read_mapping, without_read_only
 from harbor_replication.cli._listing import paging_options, query_options
-from harbor_replication.cli._output import Column, Record, details, emit, report, table
-from harbor_replication.cli._session import Session, pass_session
+from harbor_replication.cli._output import (
+    Column,
+    Record,
+    changed_fields,
+    details,
+    emit,
+    report,
+    table,
+)
+from harbor_replication.cli._session import (
+    CommandError,
+    ExitStatus,
+    Session,
+    api_error_line,
+    pass_session,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+# Set by Harbor; `policies show -o yaml` writes them, create and update leave them out.
+READ_ONLY_FIELDS = ("id", "creation_time", "update_time")
 
 
 def _side(registry: Record | None) -> str:
@@ -152,7 +169,7 @@ def policy_options(function: F) -> F:
 
 def _fields(file: IO[str] | None, flags: dict[str, Any]) -> dict[str, Any]:
     """The policy fields the user gave: the file's, overridden by the flags."""
-    fields = read_mapping(file)
+    fields = without_read_only(read_mapping(file), READ_ONLY_FIELDS)
     for key in ("name", "description", "dest_namespace", "dest_namespace_replace_count"):
         if flags[key] is not None:
             fields[key] = flags[key]
@@ -180,13 +197,43 @@ def _fields(file: IO[str] | None, flags: dict[str, Any]) -> dict[str, Any]:
         fields["trigger"] = {"type": "scheduled", "trigger_settings": {"cron": cron}}
     elif trigger is not None:
         fields["trigger"] = {"type": trigger}
-    # Harbor reads only the deprecated `deletion` on writes (SEMANTICS 11): keep both alike.
+    # Harbor reads only the deprecated `deletion` on writes (SEMANTICS 11): one given sets
+    # both, as an update merges it over a policy holding both. Two that disagree are sent
+    # as they are, for the library to refuse.
     if flags["replicate_deletion"] is not None:
         fields["replicate_deletion"] = fields["deletion"] = flags["replicate_deletion"]
-    elif "deletion" in fields or "replicate_deletion" in fields:
+    elif ("deletion" in fields) != ("replicate_deletion" in fields):
         value = fields.get("replicate_deletion", fields.get("deletion"))
         fields["replicate_deletion"] = fields["deletion"] = value
     return fields
+
+
+def _registry_id(side: Any) -> Any:
+    return side.get("id") if isinstance(side, dict) else None
+
+
+def _one_side_hint(policy: Record, flags: dict[str, Any]) -> str:
+    """Why Harbor refuses a policy with a registry on both sides, and what to pass instead."""
+    if not (_registry_id(policy.get("src_registry")) and _registry_id(policy.get("dest_registry"))):
+        return ""
+    if flags["dest_registry"] and flags["src_registry"] is None:
+        return "; a policy pulls or pushes, not both: add --src-registry 0 to make it push"
+    if flags["src_registry"] and flags["dest_registry"] is None:
+        return "; a policy pulls or pushes, not both: add --dest-registry 0 to make it pull"
+    return "; a policy pulls or pushes, not both: set src_registry or dest_registry to 0"
+
+
+def _write(policy: Record, flags: dict[str, Any], send: Callable[[], T]) -> T:
+    """``send()``, with a hint added to Harbor's refusal of a two-sided policy."""
+    from harbor_replication import BadRequestError
+
+    try:
+        return send()
+    except BadRequestError as exc:
+        hint = _one_side_hint(policy, flags)
+        if not hint:
+            raise
+        raise CommandError(api_error_line(exc) + hint, ExitStatus.API) from exc
 
 
 @policies.command("create")
@@ -204,7 +251,8 @@ def create_policy(session: Session, /, file: IO[str] | None, **flags: Any) -> No
     if not fields.get("name"):
         raise click.UsageError("a policy needs a name: --name or name: in the file")
     client = session.client()
-    policy_id = location_id(client.create_replication_policy(fields))
+    location = _write(fields, flags, lambda: client.create_replication_policy(fields))
+    policy_id = location_id(location)
     report(
         session,
         lambda: client.get_replication_policy(policy_id),
@@ -223,16 +271,21 @@ def update_policy(session: Session, /, policy_id: int, file: IO[str] | None, **f
     and writes it all back.
     """
     changes = _fields(file, flags)
-    if not changes:
+    if not changes and file is None:
         raise click.UsageError("nothing to change: give -f or at least one field flag")
     client = session.client()
-    current = client.get_replication_policy(policy_id).to_dict()
-    client.update_replication_policy(policy_id, {**current, **changes})
-    report(
-        session,
-        lambda: client.get_replication_policy(policy_id),
-        f"Updated policy {policy_id}: {', '.join(sorted(changes))}.",
+    before = client.get_replication_policy(policy_id).to_dict()
+    if changes:
+        policy = {**before, **changes}
+        _write(policy, flags, lambda: client.update_replication_policy(policy_id, policy))
+    after = client.get_replication_policy(policy_id)
+    changed = changed_fields(before, after.to_dict())
+    message = (
+        f"Updated policy {policy_id}: {', '.join(changed)}."
+        if changed
+        else f"Policy {policy_id}: nothing to change."
     )
+    report(session, lambda: after, message)
 
 
 @policies.command("delete")

@@ -41,9 +41,9 @@ def status_word(execution: ReplicationExecution) -> str:
 class _PlainProgress:
     """One line on stderr each time the status or a counter changes."""
 
-    def __init__(self, execution_id: int) -> None:
+    def __init__(self, execution_id: int, started: float) -> None:
         self._execution_id = execution_id
-        self._started = time.monotonic()
+        self._started = started
         self._last: tuple[object, ...] | None = None
 
     def __enter__(self) -> _PlainProgress:
@@ -72,6 +72,7 @@ class _LiveProgress:
     """A rich progress bar on the terminal's stderr."""
 
     def __init__(self, execution_id: int) -> None:
+        # Its elapsed-time column starts here, as the waiting begins.
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -126,22 +127,13 @@ class _LiveProgress:
         )
 
 
-def _duration(execution: ReplicationExecution) -> str:
-    from harbor_replication.models import Unset
-
-    start, end = execution.start_time, execution.end_time
-    if start is None or end is None or isinstance(start, Unset) or isinstance(end, Unset):
-        return ""
-    return f" in {(end - start).total_seconds():.1f}s"
-
-
-def _summary(session: Session, execution: ReplicationExecution) -> None:
+def _summary(session: Session, execution: ReplicationExecution, waited: float) -> None:
     counts = _counts(execution)
     record = execution.to_dict()
     say(
         session,
         f"Execution {record.get('id')} of policy {record.get('policy_id')}: "
-        f"{status_word(execution)}{_duration(execution)}. {counts['total']} tasks: "
+        f"{status_word(execution)} after {waited:.1f}s. {counts['total']} tasks: "
         f"{counts['succeed']} succeeded, {counts['failed']} failed, "
         f"{counts['stopped']} stopped, {counts['in_progress']} in progress.",
     )
@@ -169,10 +161,12 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
     from harbor_replication import WaitTimeoutError
 
     client = session.client()
+    # One clock for the progress lines and the summary: seconds since the waiting began.
+    started = time.monotonic()
     reporter: Any = (
         _LiveProgress(execution_id)
         if console(stderr=True).is_terminal
-        else _PlainProgress(execution_id)
+        else _PlainProgress(execution_id, started)
     )
     try:
         with reporter:
@@ -181,7 +175,7 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
             )
     except WaitTimeoutError as exc:
         execution = client.get_replication(execution_id)
-        _report(session, execution)
+        _report(session, execution, time.monotonic() - started)
         click.echo(
             f"harbor-replication: {exc}; it goes on "
             f"(stop it with: harbor-replication stop {execution_id})",
@@ -195,11 +189,11 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
             err=True,
         )
         return 130
-    _report(session, execution)
+    _report(session, execution, time.monotonic() - started)
     return EXIT_FOR_STATUS.get(status_word(execution), ExitStatus.FAILED)
 
 
-def _report(session: Session, execution: ReplicationExecution) -> None:
+def _report(session: Session, execution: ReplicationExecution, waited: float) -> None:
     if session.machine_output:
         emit_data(session, execution.to_dict())
-    _summary(session, execution)
+    _summary(session, execution, waited)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import IO
+from typing import IO, Any
 
 import click
 
-from harbor_replication.cli._input import confirm_deletion, read_mapping
+from harbor_replication.cli._input import confirm_deletion, read_mapping, without_read_only
 from harbor_replication.cli._listing import paging_options, query_options
 from harbor_replication.cli._output import (
     Column,
     Record,
+    changed_fields,
     details,
     emit,
     emit_data,
@@ -20,7 +21,7 @@ from harbor_replication.cli._output import (
     show,
     table,
 )
-from harbor_replication.cli._session import Session, pass_session
+from harbor_replication.cli._session import CommandError, ExitStatus, Session, pass_session
 
 COLUMNS: list[Column] = [
     ("ID", lambda r: r.get("id")),
@@ -32,6 +33,16 @@ COLUMNS: list[Column] = [
 ]
 
 registry_id_argument = click.argument("registry_id", type=click.IntRange(min=1))
+# Set by Harbor; `registries show -o yaml` writes them, create and update leave them out.
+READ_ONLY_FIELDS = ("id", "creation_time", "update_time", "status")
+# What Harbor shows as a registry's secret: never a secret to send back.
+SECRET_MASK = "*****"
+# The nested credential `show` writes, and the flat keys of an update, for the same fields.
+FLAT_CREDENTIAL_KEYS = {
+    "access_key": "access_key",
+    "access_secret": "access_secret",
+    "type": "credential_type",
+}
 
 
 @click.group()
@@ -68,6 +79,36 @@ def _secret(access_key: str | None, access_secret: str | None) -> str | None:
     if access_key and access_secret is None and sys.stdin.isatty():
         return str(click.prompt(f"Secret for {access_key}", hide_input=True, err=True))
     return access_secret
+
+
+def _usage_error(message: str) -> CommandError:
+    return CommandError(message, ExitStatus.USAGE)
+
+
+def _flat_credential(fields: dict[str, Any], flags: dict[str, str | None]) -> dict[str, Any]:
+    """Take the credential out of ``fields``, nested as ``show`` writes it or flat, as
+    access_key, access_secret and credential_type; the flags given override the file."""
+    nested = fields.pop("credential", None) or {}
+    if not isinstance(nested, dict):
+        raise _usage_error(f"credential must be a mapping, got {nested!r}")
+    unknown = sorted(set(nested) - set(FLAT_CREDENTIAL_KEYS))
+    if unknown:
+        raise _usage_error(f"unknown credential field(s): {', '.join(unknown)}")
+    credential: dict[str, Any] = {}
+    for key, flat in FLAT_CREDENTIAL_KEYS.items():
+        if flat in fields and key in nested and fields[flat] != nested[key]:
+            raise _usage_error(f"credential.{key} and {flat} disagree: give one of them")
+        if flat in fields:
+            credential[flat] = fields.pop(flat)
+        elif key in nested:
+            credential[flat] = nested[key]
+    credential.update({key: value for key, value in flags.items() if value is not None})
+    if credential.get("access_secret") == SECRET_MASK:
+        raise _usage_error(
+            f"access_secret is {SECRET_MASK!r}, Harbor's mask in an exported file, not a secret: "
+            "give the real one (--access-secret or access_secret in the file)"
+        )
+    return credential
 
 
 access_key_option = click.option("--access-key", help="the user name or key Harbor signs in with")
@@ -109,18 +150,27 @@ def create_registry(
     """Create a registry endpoint from a file (-f) and/or flags."""
     from harbor_replication import location_id
 
-    fields = read_mapping(file)
+    fields = without_read_only(read_mapping(file), READ_ONLY_FIELDS)
     for key, value in (("name", name), ("type", kind), ("url", url), ("description", description)):
         if value is not None:
             fields[key] = value
     if skip_tls_verify:
         fields["insecure"] = True
-    secret = _secret(access_key, access_secret)
-    given = {"access_key": access_key, "access_secret": secret, "type": credential_type}
-    if any(given.values()):
-        credential = dict(fields.get("credential") or {"type": "basic"})
-        credential.update({key: value for key, value in given.items() if value})
-        fields["credential"] = credential
+    flags = {
+        "access_key": access_key,
+        "access_secret": access_secret,
+        "credential_type": credential_type,
+    }
+    credential = _flat_credential(fields, flags)
+    if credential.get("access_key") and not credential.get("access_secret"):
+        if not sys.stdin.isatty():
+            raise _usage_error("--access-secret is needed with --access-key")
+        credential["access_secret"] = _secret(credential["access_key"], None)
+    if credential:
+        fields["credential"] = {
+            "type": credential.pop("credential_type", None) or "basic",
+            **credential,
+        }
     missing = [key for key in ("name", "type", "url") if not fields.get(key)]
     if missing:
         raise click.UsageError(f"a registry needs {', '.join(missing)} (flags or file)")
@@ -139,8 +189,9 @@ def create_registry(
     "-f",
     "--file",
     type=click.File("r"),
-    help="YAML or JSON with the fields to change (name, url, description, access_key, "
-    "access_secret, credential_type, insecure, ca_certificate); flags override it",
+    help="YAML or JSON with the fields to change (name, url, description, credential, "
+    "insecure, ca_certificate), as `registries show -o yaml` writes them or with flat "
+    "access_key, access_secret, credential_type; flags override it",
 )
 @click.option("--name")
 @click.option("--url")
@@ -170,26 +221,40 @@ def update_registry(
 
     Its type cannot change: Harbor keeps the type a registry was created with.
     """
-    changes = read_mapping(file)
-    flags = {
-        "name": name,
-        "url": url,
-        "description": description,
-        "access_key": access_key,
-        "access_secret": _secret(access_key, access_secret),
-        "credential_type": credential_type,
-        "insecure": skip_tls_verify,
-    }
+    changes = without_read_only(read_mapping(file), READ_ONLY_FIELDS)
+    kind = changes.pop("type", None)
+    credential = _flat_credential(
+        changes,
+        {
+            "access_key": access_key,
+            "access_secret": _secret(access_key, access_secret),
+            "credential_type": credential_type,
+        },
+    )
+    flags = {"name": name, "url": url, "description": description, "insecure": skip_tls_verify}
     changes.update({key: value for key, value in flags.items() if value is not None})
-    if not changes:
+    changes.update(credential)
+    if not changes and kind is None and file is None:
         raise click.UsageError("nothing to change: give -f or at least one field flag")
     client = session.client()
-    client.update_registry(registry_id, changes)
-    report(
-        session,
-        lambda: client.get_registry(registry_id),
-        f"Updated registry {registry_id}: {', '.join(sorted(changes))}.",
+    before = client.get_registry(registry_id).to_dict()
+    if kind is not None and kind != before.get("type"):
+        raise _usage_error(
+            f"the type of registry {registry_id} is {before.get('type')}, the file says "
+            f"{kind}: Harbor keeps the type a registry was created with"
+        )
+    if changes:
+        client.update_registry(registry_id, changes)
+    after = client.get_registry(registry_id)
+    changed = changed_fields(before, after.to_dict())
+    if "access_secret" in changes and "credential" not in changed:
+        changed.append("credential")  # Harbor shows its mask for the old and new secret alike
+    message = (
+        f"Updated registry {registry_id}: {', '.join(sorted(changed))}."
+        if changed
+        else f"Registry {registry_id}: nothing to change."
     )
+    report(session, lambda: after, message)
 
 
 def _filter_styles(record: Record) -> str:

@@ -87,21 +87,30 @@ class Session:
 pass_session = click.make_pass_decorator(Session)
 
 
-def _api_error_line(exc: HarborAPIError) -> str:
+def api_error_line(exc: HarborAPIError) -> str:
+    """What failed, Harbor's answer and its request id, for a refused request."""
     action = exc.operation.replace("_", " ")
     return f"cannot {action} ({exc.method} {exc.path}): {exc.outcome}"
 
 
-def command_error(exc: Exception, url: str | None) -> CommandError | None:
+def command_error(exc: Exception, session: Session | None) -> CommandError | None:
     """The one-line error for an exception a command let through; None for a bug."""
     from harbor_replication import _errors as errors
+
+    url = session.url if session else None
+    if isinstance(exc, errors.UnauthorizedError) and session and not session.username:
+        # Without a username requests go out anonymously, so the 401 is no wrong password.
+        return CommandError(
+            f"{api_error_line(exc)}; no username given: pass --username or set HARBOR_USERNAME",
+            ExitStatus.API,
+        )
 
     if isinstance(exc, errors.WaitTimeoutError):
         return CommandError(str(exc), ExitStatus.TIMED_OUT)
     if isinstance(exc, errors.QueryError):
         return CommandError(f"invalid query: {exc}", ExitStatus.USAGE)
     if isinstance(exc, errors.HarborAPIError):
-        return CommandError(_api_error_line(exc), ExitStatus.API)
+        return CommandError(api_error_line(exc), ExitStatus.API)
     if isinstance(exc, errors.HarborConnectionError):
         return CommandError(f"cannot reach Harbor at {url}: {exc}", ExitStatus.API)
     if isinstance(exc, errors.HarborError):
@@ -131,7 +140,7 @@ class RootGroup(click.Group):
             raise
         except Exception as exc:
             session = ctx.find_object(Session)
-            error = command_error(exc, session.url if session else None)
+            error = command_error(exc, session)
             if error is None:
                 raise
             if session is not None and session.debug:
