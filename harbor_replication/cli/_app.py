@@ -19,8 +19,10 @@ Exit status:
   1  the execution failed
   2  the execution was stopped
   3  timed out waiting (--timeout)
-  4  usage or input error (bad option, unreadable file, declined confirmation)
-  5  API or connection error (Harbor's message and request id on stderr)
+  4  usage or input error, found before sending (bad option, unreadable or invalid
+     file, declined confirmation)
+  5  API or connection error, Harbor's own 400 included (Harbor's message and
+     request id on stderr)
 
 \b
 Example:

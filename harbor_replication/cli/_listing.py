@@ -57,7 +57,12 @@ def query_options(function: F) -> F:
     command = cast(F, with_q)
     for option in reversed(
         [
-            click.option("-q", "--query", metavar="Q", help="a raw Harbor q, e.g. 'name=~prod'"),
+            click.option(
+                "-q",
+                "--query",
+                metavar="Q",
+                help="a raw Harbor q, sent unchecked (one Harbor refuses exits 5): 'name=~prod'",
+            ),
             click.option("--match", multiple=True, metavar="K=V", help="K equals V (repeatable)"),
             click.option(
                 "--fuzzy", multiple=True, metavar="K=V", help="K contains V, any case (repeatable)"

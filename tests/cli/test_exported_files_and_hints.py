@@ -224,3 +224,13 @@ def test_stop_wait_counts_the_time_on_one_clock(
     assert progress, result.stderr
     assert summary, result.stdout
     assert 0 <= float(summary[1]) - float(progress[-1]) <= 0.1
+
+
+def test_a_raw_query_harbor_refuses_exits_5_as_help_says(run: Run) -> None:
+    result = run("policies", "list", "--query", "name=~")
+    assert result.exit_code == 5
+    assert "HTTP 400" in _one_error_line(result.stderr)
+    assert "Harbor's own 400 included" in run("--help").stdout
+    assert "one Harbor refuses exits 5" in " ".join(
+        run("policies", "list", "--help").stdout.split()
+    )
