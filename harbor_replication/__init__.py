@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from harbor_replication import models as models, query as query
     from harbor_replication._async_client import AsyncReplicationClient as AsyncReplicationClient
-    from harbor_replication._core import location_id as location_id
+    from harbor_replication._core import (
+        FINAL_STATUSES as FINAL_STATUSES,
+        location_id as location_id,
+    )
     from harbor_replication._errors import (
         BadRequestError as BadRequestError,
         ConflictError as ConflictError,
@@ -47,6 +50,7 @@ _LAZY: dict[str, str] = {
     "ReplicationClient": "harbor_replication._sync_client",
     "AsyncReplicationClient": "harbor_replication._async_client",
     "location_id": "harbor_replication._core",
+    "FINAL_STATUSES": "harbor_replication._core",
     "CleartextCredentialsWarning": "harbor_replication._settings",
     "models": "harbor_replication.models",
     "query": "harbor_replication.query",

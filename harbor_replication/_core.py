@@ -56,6 +56,8 @@ RegistryUpdateInput: TypeAlias = RegistryUpdate | Mapping[str, Any]
 RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 
 MAX_PAGE_SIZE = 100
+# The statuses an execution or a task ends in (SEMANTICS 16, 17).
+FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
 # Pages the async client requests at once; a polite load for one Harbor core.
 DEFAULT_PAGE_CONCURRENCY = 8
 

@@ -44,7 +44,6 @@ from harbor_replication_api.models import (
 
 T = TypeVar("T")
 
-FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
 _DEFAULT_RETRY = RetryPolicy()
 _log = logging.getLogger("harbor_replication")
 
@@ -270,7 +269,7 @@ class ReplicationClient:
             if on_progress is not None:
                 on_progress(execution)
             status = execution.status if isinstance(execution.status, str) else None
-            if status in FINAL_STATUSES:
+            if status in _core.FINAL_STATUSES:
                 return execution
             pause = poll_interval
             if deadline is not None:
