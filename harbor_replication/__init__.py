@@ -4,13 +4,37 @@
 >>> with ReplicationClient("https://harbor.example.com", username="admin", secret="...") as h:
 ...     location = h.start_replication(policy_id=3)
 
-Names are imported on first use, so ``import harbor_replication`` stays cheap.
+The clients, ``models`` and ``query`` are imported on first use, so
+``import harbor_replication`` stays cheap.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+# The errors are imported eagerly: _errors needs only the standard library.
+from harbor_replication._errors import (
+    BadRequestError as BadRequestError,
+    ConflictError as ConflictError,
+    ErrorDetail as ErrorDetail,
+    ForbiddenError as ForbiddenError,
+    HarborAPIError as HarborAPIError,
+    HarborConnectionError as HarborConnectionError,
+    HarborError as HarborError,
+    HarborResponseError as HarborResponseError,
+    HarborTimeoutError as HarborTimeoutError,
+    NotFoundError as NotFoundError,
+    PreconditionFailedError as PreconditionFailedError,
+    QueryError as QueryError,
+    ServerError as ServerError,
+    TooManyRequestsError as TooManyRequestsError,
+    UnauthorizedError as UnauthorizedError,
+    UnprocessableEntityError as UnprocessableEntityError,
+    WaitTimeoutError as WaitTimeoutError,
+    __all__ as _error_names,
+)
+from harbor_replication._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from harbor_replication import models as models, query as query
@@ -19,33 +43,12 @@ if TYPE_CHECKING:
         FINAL_STATUSES as FINAL_STATUSES,
         location_id as location_id,
     )
-    from harbor_replication._errors import (
-        BadRequestError as BadRequestError,
-        ConflictError as ConflictError,
-        ErrorDetail as ErrorDetail,
-        ForbiddenError as ForbiddenError,
-        HarborAPIError as HarborAPIError,
-        HarborConnectionError as HarborConnectionError,
-        HarborError as HarborError,
-        HarborResponseError as HarborResponseError,
-        HarborTimeoutError as HarborTimeoutError,
-        NotFoundError as NotFoundError,
-        PreconditionFailedError as PreconditionFailedError,
-        QueryError as QueryError,
-        ServerError as ServerError,
-        TooManyRequestsError as TooManyRequestsError,
-        UnauthorizedError as UnauthorizedError,
-        UnprocessableEntityError as UnprocessableEntityError,
-        WaitTimeoutError as WaitTimeoutError,
-    )
     from harbor_replication._settings import (
         CleartextCredentialsWarning as CleartextCredentialsWarning,
     )
     from harbor_replication._sync_client import ReplicationClient as ReplicationClient
 
-from harbor_replication._version import __version__ as __version__
-
-_ERRORS = "harbor_replication._errors"
+# Everything else pulls in httpx (or the generated client), so it is imported on first use.
 _LAZY: dict[str, str] = {
     "ReplicationClient": "harbor_replication._sync_client",
     "AsyncReplicationClient": "harbor_replication._async_client",
@@ -54,31 +57,9 @@ _LAZY: dict[str, str] = {
     "CleartextCredentialsWarning": "harbor_replication._settings",
     "models": "harbor_replication.models",
     "query": "harbor_replication.query",
-    **dict.fromkeys(
-        [
-            "BadRequestError",
-            "ConflictError",
-            "ErrorDetail",
-            "ForbiddenError",
-            "HarborAPIError",
-            "HarborConnectionError",
-            "HarborError",
-            "HarborResponseError",
-            "HarborTimeoutError",
-            "NotFoundError",
-            "PreconditionFailedError",
-            "QueryError",
-            "ServerError",
-            "TooManyRequestsError",
-            "UnauthorizedError",
-            "UnprocessableEntityError",
-            "WaitTimeoutError",
-        ],
-        _ERRORS,
-    ),
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = sorted([*_LAZY, *_error_names, "__version__"])
 
 
 def __getattr__(name: str) -> Any:

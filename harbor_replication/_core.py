@@ -58,7 +58,8 @@ RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 MAX_PAGE_SIZE = 100
 # The statuses an execution or a task ends in (SEMANTICS 16, 17).
 FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})
-# Pages the async client requests at once; a polite load for one Harbor core.
+# Listing pages requested at once (async tasks or the sync client's threads); a polite load
+# for one Harbor core.
 DEFAULT_PAGE_CONCURRENCY = 8
 
 
@@ -83,12 +84,6 @@ def check_page(page: object, page_size: object) -> tuple[int, int]:
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {page_size}")
     return page, page_size  # type: ignore[return-value]
-
-
-def check_page_concurrency(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"page_concurrency must be a positive int, got {value!r}")
-    return value
 
 
 def check_limit(limit: object) -> int | None:

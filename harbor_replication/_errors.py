@@ -8,6 +8,7 @@ from dataclasses import dataclass
 __all__ = [
     "BadRequestError",
     "ConflictError",
+    "ErrorDetail",
     "ForbiddenError",
     "HarborAPIError",
     "HarborConnectionError",
@@ -65,12 +66,12 @@ class ErrorDetail:
     message: str
 
 
-class HarborResponseError(HarborError):
-    """A successful status whose body or headers are not what Harbor sends."""
+class _AnsweredRequestError(HarborError):
+    """An answer to one request: which request it was, its status and Harbor's request id."""
 
     def __init__(
         self,
-        message: str,
+        detail: str,
         *,
         operation: str,
         method: str,
@@ -83,11 +84,38 @@ class HarborResponseError(HarborError):
         self.path = path
         self.status_code = status_code
         self.request_id = request_id
-        request = f" [request id {request_id}]" if request_id else ""
-        super().__init__(f"{operation}: {method} {path} -> HTTP {status_code}: {message}{request}")
+        super().__init__(f"{operation}: {method} {path} -> {self._answer(detail)}")
+
+    def _answer(self, detail: str) -> str:
+        """``HTTP <status><detail>`` and the request id to quote when asking about it."""
+        request = f" [request id {self.request_id}]" if self.request_id else ""
+        return f"HTTP {self.status_code}{detail}{request}"
 
 
-class HarborAPIError(HarborError):
+class HarborResponseError(_AnsweredRequestError):
+    """A successful status whose body or headers are not what Harbor sends."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        method: str,
+        path: str,
+        status_code: int,
+        request_id: str | None,
+    ) -> None:
+        super().__init__(
+            f": {message}",
+            operation=operation,
+            method=method,
+            path=path,
+            status_code=status_code,
+            request_id=request_id,
+        )
+
+
+class HarborAPIError(_AnsweredRequestError):
     """Harbor (or a proxy in front of it) answered with a non-2xx status."""
 
     def __init__(
@@ -102,16 +130,18 @@ class HarborAPIError(HarborError):
         text: str,
         retry_after: float | None = None,
     ) -> None:
-        self.operation = operation
-        self.method = method
-        self.path = path
-        self.status_code = status_code
         self.errors = tuple(errors)
-        self.request_id = request_id
         self.text = text
         # Seconds the server asked to wait before trying again (``Retry-After``), if it did.
         self.retry_after = retry_after
-        super().__init__(self._describe())
+        super().__init__(
+            f" {self._detail()}",
+            operation=operation,
+            method=method,
+            path=path,
+            status_code=status_code,
+            request_id=request_id,
+        )
 
     @property
     def code(self) -> str | None:
@@ -130,16 +160,13 @@ class HarborAPIError(HarborError):
 
         ``str(error)`` puts the operation and request in front; the CLI its own wording.
         """
-        if self.errors:
-            detail = "; ".join(f"{e.code}: {e.message}" for e in self.errors)
-        else:
-            snippet = " ".join(self.text.split())[:120]
-            detail = f"non-Harbor body {snippet!r}" if snippet else "empty body"
-        request = f" [request id {self.request_id}]" if self.request_id else ""
-        return f"HTTP {self.status_code} {detail}{request}"
+        return self._answer(f" {self._detail()}")
 
-    def _describe(self) -> str:
-        return f"{self.operation}: {self.method} {self.path} -> {self.outcome}"
+    def _detail(self) -> str:
+        if self.errors:
+            return "; ".join(f"{e.code}: {e.message}" for e in self.errors)
+        snippet = " ".join(self.text.split())[:120]
+        return f"non-Harbor body {snippet!r}" if snippet else "empty body"
 
 
 class BadRequestError(HarborAPIError):

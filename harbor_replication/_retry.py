@@ -20,9 +20,11 @@ import httpx
 
 from harbor_replication._errors import HarborAPIError, HarborConnectionError
 
-# Logging is the application's to configure. Without a handler of their own, stamina's retry
-# warnings and our debug lines would reach Python's last-resort handler, which prints bare
-# "stamina.retry_scheduled" lines on the stderr of every script that configured nothing.
+# Logging is the application's to configure. stamina logs the retries this library schedules
+# (and we log debug lines), so a script that configured nothing would get bare
+# "stamina.retry_scheduled" lines on stderr from Python's last-resort handler. A NullHandler
+# only stops that fallback: records still propagate to the root logger's handlers, so an
+# application that configured logging sees them as before.
 for _name in ("stamina", "harbor_replication"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 
@@ -81,9 +83,10 @@ class RetryPolicy:
     def decide(self, replayable: bool, error: Exception) -> bool | float:
         """Whether to send the request again: False, True (usual backoff) or the seconds to wait.
 
-        ``replayable`` requests (GET, PUT, DELETE) are retried on connection failures,
-        timeouts and :data:`RETRY_STATUSES`; the others (POST) only when the request
-        provably never left this machine, so a retry cannot start anything twice.
+        ``replayable`` requests (GET, PUT, DELETE and the registry ping, a POST with no side
+        effect) are retried on connection failures, timeouts and :data:`RETRY_STATUSES`; the
+        others (the POSTs that create something) only when the request provably never left
+        this machine, so a retry cannot start anything twice.
         A failed TLS handshake (a certificate that does not verify) is never retried.
         """
         if isinstance(error, HarborConnectionError):

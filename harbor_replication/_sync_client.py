@@ -61,11 +61,12 @@ class ReplicationClient:
 
     ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
     and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).
-    GET, PUT and DELETE are retried up to ``max_retries`` times (default 3) on connection
-    failures, timeouts and HTTP 429, 502, 503 and 504; a POST only when it provably never
-    left this machine. Retry ``n`` waits ``backoff_initial * 2 ** (n - 1)`` seconds plus up
-    to ``backoff_jitter`` seconds, at most ``backoff_max``, or what ``Retry-After`` says
-    (one longer than ``backoff_max`` is not waited out).
+    GET, PUT, DELETE and the registry ping are retried up to ``max_retries`` times (default
+    3) on connection failures, timeouts and HTTP 429, 502, 503 and 504; any other POST only
+    when it provably never left this machine. Retry ``n`` waits
+    ``backoff_initial * 2 ** (n - 1)`` seconds plus up to ``backoff_jitter`` seconds, at most
+    ``backoff_max``, or what ``Retry-After`` says (one longer than ``backoff_max`` is not
+    waited out).
     """
 
     def __init__(
@@ -84,7 +85,7 @@ class ReplicationClient:
         backoff_jitter: float = _DEFAULT_RETRY.backoff_jitter,
     ) -> None:
         self._settings = resolve(url, username, secret)
-        self._page_concurrency = _core.check_page_concurrency(page_concurrency)
+        self._page_concurrency = _core.check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
         self._http = httpx.Client(
