@@ -10,52 +10,23 @@ import argparse
 import gc
 import json
 import platform
-import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bench._contenders import Contender, available
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
+from bench._results import Result, Scenario
 from bench._server import BIG_TASKS, EXECUTIONS, SMALL_TASKS, Seeded, serve
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Result:
-    scenario: str
-    latency_ms: float
-    client: str
-    flavour: str
-    wall: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
-    requests: int | None = None
-    items: int | None = None
-    unit: str = "s"
-
-    @property
-    def wall_median(self) -> float:
-        return statistics.median(self.wall)
-
-    @property
-    def cpu_median(self) -> float | None:
-        return statistics.median(self.cpu) if self.cpu else None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    work: Callable[[Contender, Seeded], Callable[[], Any]]
-    # Repetitions at 0 ms and at any other latency: the slow runs are repeated less.
-    repeats: tuple[int, int]
 
 
 SCENARIOS = [

@@ -88,9 +88,7 @@ class RawHttpx(Contender):
             items = json.loads(response.content)
             count += len(items)
             total = int(response.headers["x-total-count"])
-            if len(items) < page_size or page * page_size >= total:
-                return count
-            if stop is not None and count >= stop:
+            if _last_page(page, page_size, len(items), total, count, stop):
                 return count
             page += 1
 
@@ -135,9 +133,7 @@ class RawHttpxAsync(Contender):
             items = json.loads(response.content)
             count += len(items)
             total = int(response.headers["x-total-count"])
-            if len(items) < page_size or page * page_size >= total:
-                return count
-            if stop is not None and count >= stop:
+            if _last_page(page, page_size, len(items), total, count, stop):
                 return count
             page += 1
 
@@ -259,6 +255,7 @@ class HarborApi(Contender):
         self.client = HarborAsyncClient(url=seeded.api_url, username=USERNAME, secret=SECRET)
 
     async def close(self) -> None:
+        # HarborAsyncClient (0.26) has no close method: its public ``client`` is the httpx one.
         await self.client.client.aclose()
 
     async def get(self, execution_id: int, times: int) -> int:
@@ -297,6 +294,7 @@ class HarborApiClient(Contender):
         self.api = harbor_client.ReplicationApi(self.api_client)
 
     def close(self) -> None:
+        # swagger-codegen's ApiClient (2.12) has no close method: its urllib3 pool is emptied.
         self.api_client.rest_client.pool_manager.clear()
 
     def _pages(self, fetch: Callable[..., Any], page_size: int, stop: int | None) -> int:
@@ -305,9 +303,7 @@ class HarborApiClient(Contender):
             items, _, headers = fetch(page=page, page_size=page_size)
             count += len(items)
             total = int(headers["X-Total-Count"])
-            if len(items) < page_size or page * page_size >= total:
-                return count
-            if stop is not None and count >= stop:
+            if _last_page(page, page_size, len(items), total, count, stop):
                 return count
             page += 1
 
@@ -334,6 +330,14 @@ class HarborApiClient(Contender):
             return self.api.list_replication_tasks_with_http_info(execution_id, **paging)
 
         return self._pages(fetch, 100, None)
+
+
+def _last_page(
+    page: int, page_size: int, on_page: int, total: int, count: int, stop: int | None
+) -> bool:
+    """Whether a raw page loop ends after page ``page`` (``on_page`` items, ``count`` so far):
+    a short page, the last one by ``X-Total-Count``, or ``stop`` items taken."""
+    return on_page < page_size or page * page_size >= total or (stop is not None and count >= stop)
 
 
 def available() -> list[Contender]:

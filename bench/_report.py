@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bench.__main__ import Result
+from bench._results import Result
 
 RAW = {"sync": "httpx (raw)", "async": "httpx async (raw)"}
 HARBORAPI = "harborapi"

@@ -6,9 +6,15 @@ import itertools
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
+import stamina
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
-from tests.contract_checks import session_contract, undocumented_summary, with_contract
+from tests.contract_checks import (
+    assert_no_new_violations,
+    session_contract,
+    undocumented_summary,
+    with_contract,
+)
 from tests.support import Harbor, close, make_client
 
 _names = itertools.count(1)
@@ -28,11 +34,8 @@ def _responses_keep_harbors_contract() -> Iterator[None]:
     if isinstance(contract, str):
         yield
         return
-    seen = len(contract.violations)
-    yield
-    if broken := contract.new_violations(seen):
-        report = "\n".join(f"  {finding}" for finding in broken)
-        pytest.fail(f"responses that break Harbor's API description:\n{report}", pytrace=False)
+    with assert_no_new_violations(contract, "Harbor's API description"):
+        yield
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -47,6 +50,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     )
     for line in undocumented_summary(contract):
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def no_backoff() -> Iterator[None]:
+    """Retries happen as configured (attempts capped by each client's max_retries), unwaited."""
+    with stamina.set_testing(True, attempts=1000, cap=True):
+        yield
 
 
 @pytest.fixture

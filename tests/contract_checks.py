@@ -13,6 +13,7 @@ faults injected by outer middleware are not judged; ``CONTRACT.violations`` coll
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openapi_core import OpenAPI
 from openapi_core.templating.paths.exceptions import PathError
 from openapi_core.templating.responses.exceptions import ResponseFinderError
@@ -197,6 +199,16 @@ def session_contract() -> Contract | str:
         return Contract(harbor_description())
     except ContractUnavailableError as unavailable:
         return f"contract checks skipped: {unavailable}"
+
+
+@contextlib.contextmanager
+def assert_no_new_violations(contract: Contract, description: str) -> Iterator[None]:
+    """Fails the test if a response sent inside the block broke ``description``."""
+    seen = len(contract.violations)
+    yield
+    if broken := contract.new_violations(seen):
+        report = "\n".join(f"  {finding}" for finding in broken)
+        pytest.fail(f"responses that break {description}:\n{report}", pytrace=False)
 
 
 def with_contract(config: SimulatorConfig, contract: Contract | None = None) -> SimulatorConfig:

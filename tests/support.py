@@ -1,14 +1,46 @@
-"""Helpers the client tests share: both clients behind one awaitable face."""
+"""Helpers the tests share: both clients behind one awaitable face, waiting on simulated time."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 from harbor_replication import AsyncReplicationClient, ReplicationClient
 
 ADMIN = ("admin", "Harbor12345")
+# How often a wait looks again while simulated time passes.
+_POLL_INTERVAL = 0.01
+
+T = TypeVar("T")
+
+
+def wait_for(
+    check: Callable[[], T | None], within: float = 5.0, failure: str = "condition not met in time"
+) -> T:
+    """Poll ``check`` until it returns something truthy, for ``within`` seconds at most."""
+    deadline = time.monotonic() + within
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(failure)
+        time.sleep(_POLL_INTERVAL)
+    return result
+
+
+async def wait_for_async(
+    check: Callable[[], Awaitable[T | None]],
+    within: float = 5.0,
+    failure: str = "condition not met in time",
+) -> T:
+    """:func:`wait_for` with an awaitable ``check``."""
+    deadline = time.monotonic() + within
+    while not (result := await check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(failure)
+        await asyncio.sleep(_POLL_INTERVAL)
+    return result
 
 
 class Harbor:

@@ -51,5 +51,3 @@ ADAPTERS: dict[str, dict[str, Any]] = {
     "quay": {},
     "jfrog-artifactory": {},
 }
-
-# Execution and task statuses as Harbor stores them, and how its API shows them.

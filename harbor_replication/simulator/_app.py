@@ -11,7 +11,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -29,8 +29,10 @@ from ._config import SimulatorConfig
 from ._errors import ErrorReply
 from ._faults import FaultInjector, FaultMiddleware
 from ._query import (
+    Condition,
     Fuzzy,
     QueryError,
+    Sort,
     build_links,
     go_parse_query,
     page_slice,
@@ -46,6 +48,9 @@ _UNSAFE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 _log = logging.getLogger("harbor_replication.simulator")
 
 Handler = Callable[[Request], Awaitable[Response]]
+Lister = Callable[[Mapping[str, Condition], Sequence[Sort]], list[dict[str, Any]]]
+# Harbor answers these without credentials; every other path needs system permission.
+_PUBLIC_PATHS = frozenset({"/ping", "/systeminfo"})
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -131,7 +136,10 @@ class HarborApi:
     # --- request helpers --------------------------------------------------------------------
 
     def authorize(self, request: Request) -> str:
-        """The user name of a caller with system permission, else 401 or 403."""
+        """The user name of a caller with system permission, else 401 or 403.
+
+        Every handler but the public ones runs after it, the name in ``request.state.username``.
+        """
         header = request.headers.get("authorization", "")
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic":
@@ -174,8 +182,9 @@ class HarborApi:
             )
         return (1 if page is None else page), (10 if page_size is None else page_size)
 
-    def page(self, request: Request, items: list[Any], params: Mapping[str, str]) -> Response:
-        page, page_size = self.paging(params)
+    @staticmethod
+    def page(request: Request, items: list[Any], paging: tuple[int, int]) -> Response:
+        page, page_size = paging
         headers = {"X-Total-Count": str(len(items))}
         link = build_links(request.url.path, _raw_query(request), len(items), page, page_size)
         if link:
@@ -187,13 +196,17 @@ class HarborApi:
         location = f"{request.url.path.rstrip('/')}/{new_id}"
         return Response(status_code=201, headers={"Location": location})
 
-    @staticmethod
-    def keywords_and_sorts(params: Mapping[str, str]) -> tuple[dict[str, Any], list[Any]]:
+    def list_named(self, request: Request, lister: Lister) -> Response:
+        """A page of policies or registries: ``q``, ``sort`` and the deprecated ``name``."""
+        params = self.query(request)
+        paging = self.paging(params)  # first: go-swagger's 422 comes before Harbor's 400
         try:
-            keywords: dict[str, Any] = dict(parse_q(params.get("q", "")))
+            keywords: dict[str, Condition] = dict(parse_q(params.get("q", "")))
         except QueryError as exc:
             raise ErrorReply(400, str(exc)) from exc
-        return keywords, parse_sort(params.get("sort", ""))
+        if "name" in params:  # the deprecated parameter: a fuzzy match on the name
+            keywords["name"] = Fuzzy(params["name"])
+        return self.page(request, lister(keywords, parse_sort(params.get("sort", ""))), paging)
 
     # --- unauthenticated --------------------------------------------------------------------
 
@@ -223,132 +236,102 @@ class HarborApi:
     # --- policies ---------------------------------------------------------------------------
 
     async def list_policies(self, request: Request) -> Response:
-        self.authorize(request)
-        params = self.query(request)
-        self.paging(params)
-        keywords, sorts = self.keywords_and_sorts(params)
-        if "name" in params:  # the deprecated parameter: a fuzzy match on the name
-            keywords["name"] = Fuzzy(params["name"])
-        return self.page(request, self.state.list_policies(keywords, sorts), params)
+        return self.list_named(request, self.state.list_policies)
 
     async def create_policy(self, request: Request) -> Response:
-        creator = self.authorize(request)
         body = _body.parse_body(await request.body(), "policy", _body.POLICY)
-        return self.created(request, self.state.create_policy(body, creator))
+        return self.created(request, self.state.create_policy(body, request.state.username))
 
     async def get_policy(self, request: Request) -> Response:
-        self.authorize(request)
         return _json(self.state.policy_json(self.path_id(request)))
 
     async def update_policy(self, request: Request) -> Response:
-        self.authorize(request)
         policy_id = self.path_id(request)
         body = _body.parse_body(await request.body(), "policy", _body.POLICY)
         self.state.update_policy(policy_id, body)
         return Response(status_code=200)
 
     async def delete_policy(self, request: Request) -> Response:
-        self.authorize(request)
         self.state.delete_policy(self.path_id(request))
         return Response(status_code=200)
 
     # --- executions and tasks ---------------------------------------------------------------
 
     async def list_executions(self, request: Request) -> Response:
-        self.authorize(request)
         params = self.query(request)
-        self.paging(params)
+        paging = self.paging(params)
         executions = self.state.list_executions(
             self.optional_int(params, "policy_id"),
             params.get("status"),
             params.get("trigger"),
             parse_sort(params.get("sort", "")),
         )
-        return self.page(request, executions, params)
+        return self.page(request, executions, paging)
 
     async def start_execution(self, request: Request) -> Response:
-        self.authorize(request)
         body = _body.parse_body(await request.body(), "execution", _body.START_EXECUTION)
         trigger = "scheduled" if self.query(request).get("trigger") == "scheduled" else "manual"
         execution_id = self.state.start_execution(int(body.get("policy_id") or 0), trigger)
         return self.created(request, execution_id)
 
     async def get_execution(self, request: Request) -> Response:
-        self.authorize(request)
         return _json(self.state.execution_json(self.path_id(request)))
 
     async def stop_execution(self, request: Request) -> Response:
-        self.authorize(request)
         self.state.stop_execution(self.path_id(request))
         return Response(status_code=200)
 
     async def list_tasks(self, request: Request) -> Response:
-        self.authorize(request)
         execution_id = self.path_id(request)
         params = self.query(request)
-        self.paging(params)
+        paging = self.paging(params)
         tasks = self.state.list_tasks(
             execution_id,
             params.get("status"),
             params.get("resource_type"),
             parse_sort(params.get("sort", "")),
         )
-        return self.page(request, tasks, params)
+        return self.page(request, tasks, paging)
 
     async def task_log(self, request: Request) -> Response:
-        self.authorize(request)
         execution_id = self.path_id(request)
         task_id = self.path_id(request, "task_id")
         return Response(self.state.task_log(execution_id, task_id), media_type="text/plain")
 
     async def adapters(self, request: Request) -> Response:
-        self.authorize(request)
         return _json(sorted(ADAPTERS))
 
     async def adapter_infos(self, request: Request) -> Response:
-        self.authorize(request)
         return _json({name: info for name, info in sorted(ADAPTERS.items()) if info})
 
     # --- registries -------------------------------------------------------------------------
 
     async def list_registries(self, request: Request) -> Response:
-        self.authorize(request)
-        params = self.query(request)
-        self.paging(params)
-        keywords, sorts = self.keywords_and_sorts(params)
-        if "name" in params:  # the deprecated parameter: a fuzzy match on the name
-            keywords["name"] = Fuzzy(params["name"])
-        return self.page(request, self.state.list_registries(keywords, sorts), params)
+        return self.list_named(request, self.state.list_registries)
 
     async def create_registry(self, request: Request) -> Response:
-        self.authorize(request)
         body = _body.parse_body(await request.body(), "registry", _body.REGISTRY)
         return self.created(request, self.state.create_registry(body))
 
     async def get_registry(self, request: Request) -> Response:
-        self.authorize(request)
         return _json(self.state.registry_json(self.path_id(request)))
 
     async def update_registry(self, request: Request) -> Response:
-        self.authorize(request)
         registry_id = self.path_id(request)
         body = _body.parse_body(await request.body(), "registry", _body.REGISTRY_UPDATE)
         self.state.update_registry(registry_id, body)
         return Response(status_code=200)
 
     async def delete_registry(self, request: Request) -> Response:
-        self.authorize(request)
         self.state.delete_registry(self.path_id(request))
         return Response(status_code=200)
 
     async def ping_registry(self, request: Request) -> Response:
-        self.authorize(request)
         body = _body.parse_body(await request.body(), "registry", _body.REGISTRY_PING)
         self.state.ping_registry(body)
         return Response(status_code=200)
 
     async def registry_info(self, request: Request) -> Response:
-        self.authorize(request)
         return _json(self.state.registry_info(self.path_id(request)))
 
     def routes(self) -> list[Route]:
@@ -380,7 +363,11 @@ class HarborApi:
         for method, path, handler in table:
             by_path.setdefault(path, {})[method] = handler
         return [
-            Route(API_PREFIX + path, _dispatch(handlers), methods=list(handlers))
+            Route(
+                API_PREFIX + path,
+                _dispatch(handlers, None if path in _PUBLIC_PATHS else self.authorize),
+                methods=list(handlers),
+            )
             for path, handlers in by_path.items()
         ]
 
@@ -403,10 +390,17 @@ def _raw_query(request: Request) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _dispatch(handlers: Mapping[str, Handler]) -> Handler:
+def _dispatch(
+    handlers: Mapping[str, Handler], authorize: Callable[[Request], str] | None
+) -> Handler:
+    """One path's endpoint: the caller authorized (unless ``authorize`` is None), then the
+    method's handler."""
+
     async def endpoint(request: Request) -> Response:
         handler = handlers.get(request.method) or handlers["GET"]  # HEAD is served as GET
         try:
+            if authorize is not None:
+                request.state.username = authorize(request)
             return await handler(request)
         except ErrorReply as error:
             return _harbor_error_response(error)

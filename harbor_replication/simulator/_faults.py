@@ -230,13 +230,17 @@ class FaultMiddleware:
             await _answer(send, 504, _nginx_page(504), "text/html", None)
         elif fault is Fault.RESET_AFTER:
             await self._reset(scope, receive)
-        elif fault is Fault.TRUNCATED and recorded.start is not None:
-            body = b"".join(recorded.body)
-            await send(recorded.start)
-            half = {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
-            await send(half)
+        elif fault is Fault.TRUNCATED:
+            if recorded.start is not None:  # half of the answer, if there is one, then the reset
+                body = b"".join(recorded.body)
+                await send(recorded.start)
+                half = body[: len(body) // 2]
+                await send({"type": "http.response.body", "body": half, "more_body": True})
             await self._reset(scope, receive)
-        else:  # a stall: the answer comes late, if the client still waits for it
+        else:
+            # the other faults were answered before the work; a stall answers late, if the
+            # client still waits for it
+            assert fault is Fault.STALL, fault
             await asyncio.sleep(self.injector.config.stall)
             if recorded.start is not None:
                 await send(recorded.start)

@@ -299,7 +299,8 @@ class Execution:
     end_time: float = ZERO_TIME
     copies_applied: int = 0
     _json: dict[str, Any] | None = None
-    _task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
+    # Task lists of a finished execution, by query; kept for the next page of the same query.
+    task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
         default_factory=dict
     )
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ._model import LOCAL_REGISTRY_ID
+
 if TYPE_CHECKING:
     from ._state import SimulatorState
 
@@ -105,7 +107,7 @@ def read_seed_file(path: Path) -> dict[str, Any]:
 def load_seed(state: SimulatorState, path: Path | None) -> None:
     """Fill an empty state from the seed file, or from the built-in seed when there is none."""
     seed = BUILT_IN_SEED if path is None else read_seed_file(path)
-    _add_artifacts(state, 0, seed.get("local", {}).get("artifacts", []))
+    _add_artifacts(state, LOCAL_REGISTRY_ID, seed.get("local", {}).get("artifacts", []))
     for body in seed.get("registries", []):
         registry_id = state.create_registry({k: v for k, v in body.items() if k != "artifacts"})
         _add_artifacts(state, registry_id, body.get("artifacts", []))

@@ -3,54 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import signal
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+import time
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import TextIO
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from ._app import API_PREFIX, create_app
-from ._config import HARBOR_EXECUTIONS_RETAINED_PER_POLICY, SimulatorConfig
+from ._config import SimulatorConfig
 from ._faults import FaultConfig, FaultInjector, parse_faults, tracking_protocol
 from ._state import SimulatorState
 
-
-class _Server(uvicorn.Server):
-    """A uvicorn server that tells a waiting thread when it is ready."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
-class _ForegroundServer(uvicorn.Server):
-    """A uvicorn server that ends quietly (exit status 0) on SIGINT or SIGTERM.
-
-    uvicorn re-raises the signal after its graceful shutdown; a command-line tool that was
-    asked to stop has done nothing wrong, so the signal only starts the shutdown here.
-    """
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        stop_signals = (signal.SIGINT, signal.SIGTERM)
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stop_signals}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            self._captured_signals.clear()
+# SIGINT and SIGTERM end the foreground simulator
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -73,8 +45,12 @@ def _base_url(sock: socket.socket, config: SimulatorConfig) -> str:
 
 def _uvicorn_config(app: Starlette, config: SimulatorConfig) -> uvicorn.Config:
     """How uvicorn serves ``app``: quietly, over TLS if configured, resets possible."""
-    server_config = uvicorn.Config(
+    faults: FaultInjector = app.state.faults
+    return uvicorn.Config(
         app,
+        # uvicorn's default protocol ("auto") filing each connection's transport for resets;
+        # subclassing it ties the simulator to uvicorn's versions pinned in pyproject.toml
+        http=tracking_protocol(AutoHTTPProtocol, faults),
         lifespan="off",
         log_level="warning",
         access_log=False,
@@ -83,10 +59,20 @@ def _uvicorn_config(app: Starlette, config: SimulatorConfig) -> uvicorn.Config:
         ssl_certfile=config.tls_certfile,
         ssl_keyfile=config.tls_keyfile,
     )
-    server_config.load()
-    faults: FaultInjector = app.state.faults
-    server_config.http_protocol_class = tracking_protocol(server_config.http_protocol_class, faults)
-    return server_config
+
+
+def _serve_in_thread(server: uvicorn.Server, sock: socket.socket) -> threading.Thread:
+    """Run ``server`` on ``sock`` in a daemon thread; return once it serves."""
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="harbor-simulator", daemon=True
+    )
+    thread.start()
+    # uvicorn offers no event to wait on, only its public ``started`` flag
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the simulator failed to start")
+        time.sleep(0.005)
+    return thread
 
 
 class HarborSimulator:
@@ -105,7 +91,7 @@ class HarborSimulator:
         self._host = host
         self._port = port
         self._socket: socket.socket | None = None
-        self._server: _Server | None = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -127,17 +113,8 @@ class HarborSimulator:
 
     def start(self) -> None:
         self._socket = _listen(self._host, self._port)
-        self._server = _Server(_uvicorn_config(self.app, self.config))
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            name="harbor-simulator",
-            daemon=True,
-        )
-        self._thread.start()
-        while not self._server.ready.wait(timeout=0.5):
-            if not self._thread.is_alive():
-                raise RuntimeError("the simulator failed to start")
+        self._server = uvicorn.Server(_uvicorn_config(self.app, self.config))
+        self._thread = _serve_in_thread(self._server, self._socket)
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
@@ -181,10 +158,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--executions-retained",
         type=int,
-        default=HARBOR_EXECUTIONS_RETAINED_PER_POLICY,
+        default=defaults.executions_retained_per_policy,
         help="executions kept per policy, as Harbor's sweeper (default %(default)s)",
     )
-    parser.add_argument("--seed", type=Path, default=None, help="JSON or YAML seed file")
+    parser.add_argument("--seed", type=Path, default=defaults.seed, help="JSON or YAML seed file")
     parser.add_argument(
         "--harbor-version",
         default=defaults.harbor_version,
@@ -195,23 +172,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--admin-password", default=defaults.admin_password)
     faults = parser.add_argument_group("fault injection")
     faults.add_argument(
-        "--latency-ms", type=float, default=0.0, help="added to every request (default 0)"
+        "--latency-ms",
+        type=float,
+        default=defaults.faults.latency * 1000,
+        help="added to every request (default %(default)s)",
     )
     faults.add_argument(
         "--fault-rate",
         type=float,
-        default=0.0,
+        default=defaults.faults.rate,
         metavar="P",
-        help="probability from 0 to 1 that a request gets a fault (default 0)",
+        help="probability from 0 to 1 that a request gets a fault (default %(default)s)",
     )
     faults.add_argument(
         "--faults",
-        default="all",
+        default=",".join(defaults.faults.kinds),
         metavar="KINDS",
         help="comma-separated faults to draw from: 503, 502, 504, 429, 413, reset-before, "
         "reset-after, truncated, stall; or all (default: all but 413)",
     )
-    faults.add_argument("--fault-seed", type=int, default=None, help="repeatable fault draws")
+    faults.add_argument(
+        "--fault-seed", type=int, default=defaults.faults.seed, help="repeatable fault draws"
+    )
     faults.add_argument(
         "--retry-after",
         default=defaults.faults.retry_after,
@@ -225,8 +207,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how long a stalled answer is held back (default %(default)s)",
     )
     tls = parser.add_argument_group("HTTPS")
-    tls.add_argument("--tls-cert", type=Path, default=None, help="PEM certificate (chain)")
-    tls.add_argument("--tls-key", type=Path, default=None, help="PEM private key")
+    tls.add_argument(
+        "--tls-cert", type=Path, default=defaults.tls_certfile, help="PEM certificate (chain)"
+    )
+    tls.add_argument("--tls-key", type=Path, default=defaults.tls_keyfile, help="PEM private key")
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -254,12 +238,26 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
 def serve(
     config: SimulatorConfig, host: str = "127.0.0.1", port: int = 0, out: TextIO | None = None
 ) -> None:
-    """Serve in the foreground until SIGINT or SIGTERM; announce the URL on one line first."""
-    server = _ForegroundServer(_uvicorn_config(create_app(config), config))
+    """Serve in the foreground until SIGINT or SIGTERM; announce the URL on one line first.
+
+    The process then ends quietly, with status 0: a command-line tool that was asked to stop
+    has done nothing wrong. uvicorn's own handlers would re-raise the signal after the
+    shutdown; it installs them only in the main thread, so it serves from another one here.
+    """
+    server = uvicorn.Server(_uvicorn_config(create_app(config), config))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.force_exit = server.should_exit  # a second signal cuts open connections off
+        server.should_exit = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in _STOP_SIGNALS}
     sock = _listen(host, port)
-    url = _base_url(sock, config)
-    print(f"Harbor simulator listening on {url}", file=out or sys.stdout, flush=True)
     try:
-        server.run(sockets=[sock])
+        thread = _serve_in_thread(server, sock)
+        url = _base_url(sock, config)
+        print(f"Harbor simulator listening on {url}", file=out or sys.stdout, flush=True)
+        thread.join()
     finally:
         sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

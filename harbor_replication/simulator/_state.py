@@ -213,10 +213,7 @@ class SimulatorState:
         if len(name) > 64:
             raise ErrorReply(400, "the max length of name is 64")
         url = normalize_url(url)
-        if kind not in ADAPTERS:
-            raise ErrorReply(400, f"adapter factory for {kind} not found")
-        if unhealthy(url):
-            raise ErrorReply(400, "the registry is unhealthy")
+        _check_reachable(kind, url)
         for other in self.registries.values():
             if other.name == name and other.id != exclude_id:
                 raise ErrorReply(409, f"registry {name} already exists")
@@ -316,10 +313,7 @@ class SimulatorState:
                 url = normalize_url(body["url"])
             if not kind or not url:
                 raise ErrorReply(400, "type or url cannot be empty")
-            if kind not in ADAPTERS:
-                raise ErrorReply(400, f"adapter factory for {kind} not found")
-            if unhealthy(url):
-                raise ErrorReply(400, "the registry is unhealthy")
+            _check_reachable(kind, url)
 
     def registry_info(self, registry_id: int) -> dict[str, Any]:
         with self.lock:
@@ -670,8 +664,8 @@ class SimulatorState:
             if now < execution.setup_until or execution.skipped:
                 return []
             cache_key = (status, resource_type, tuple(sorts))
-            if execution.final and cache_key in execution._task_lists:
-                return execution._task_lists[cache_key]
+            if execution.final and cache_key in execution.task_lists:
+                return execution.task_lists[cache_key]
             wanted = None if status is None else STORED_TASK_STATUSES.get(status, (status,))
             records = [
                 task.to_json(now, execution.stop_at, execution.final)
@@ -681,7 +675,7 @@ class SimulatorState:
             ]
             chosen = select(records, TASK_COLUMNS, {}, sorts, _TASKS_DEFAULT)
             if execution.final:
-                _remember(execution._task_lists, cache_key, chosen)
+                _remember(execution.task_lists, cache_key, chosen)
             return chosen
 
     def task_log(self, execution_id: int, task_id: int) -> str:
@@ -712,11 +706,6 @@ class SimulatorState:
             return sum(
                 1 for e in self.executions.values() if policy_id is None or e.policy_id == policy_id
             )
-
-    def active_execution_count(self) -> int:
-        with self.lock:
-            self.settle()
-            return len(self._active)
 
     def add_finished_executions(
         self, policy_id: int, count: int, tasks_per_execution: int = 0, status: str = "Succeed"
@@ -823,6 +812,14 @@ def _remember(cache: dict[Any, list[Record]], key: Any, value: list[Record]) -> 
     if len(cache) >= _CACHED_LISTS:
         cache.clear()
     cache[key] = value
+
+
+def _check_reachable(kind: str, url: str) -> None:
+    """Harbor's checks before it stores or pings a registry: a known adapter, a healthy URL."""
+    if kind not in ADAPTERS:
+        raise ErrorReply(400, f"adapter factory for {kind} not found")
+    if unhealthy(url):
+        raise ErrorReply(400, "the registry is unhealthy")
 
 
 def _shown_filter(flt: Mapping[str, Any]) -> dict[str, Any]:

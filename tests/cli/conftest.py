@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import stamina
 from click.testing import CliRunner, Result
 
 from harbor_replication import ReplicationClient, location_id
@@ -28,10 +27,8 @@ Script = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 @pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Retries happen as configured (attempts capped by the client's max_retries), unwaited."""
-    with stamina.set_testing(True, attempts=1000, cap=True):
-        yield
+def _no_backoff(no_backoff: None) -> None:
+    """Every test here retries without waiting."""
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.cli.conftest import ADMIN_ENV, Run, Script
 from tests.contract_checks import with_contract
+from tests.support import wait_for
 
 FAST = ("--poll-interval", "0.02")
 
@@ -204,11 +204,10 @@ def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Pa
         ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client,
     ):
         execution_id = location_id(client.start_replication(1))
-        deadline = time.monotonic() + 10
         # The first task, from the moment it has started (a pending task has no log yet).
-        while not (running := client.get_replication_tasks(execution_id, "InProgress")):
-            assert time.monotonic() < deadline, "no task started"
-            time.sleep(0.01)
+        running = wait_for(
+            lambda: client.get_replication_tasks(execution_id, "InProgress"), 10, "no task started"
+        )
         task_id = running[0].id
         assert isinstance(task_id, int)
         tally.counts.clear()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -21,8 +19,9 @@ from harborapi.models import (
     ReplicationTrigger,
 )
 
+from harbor_replication import location_id
 from harbor_replication.simulator import HarborSimulator
-from tests.support import ADMIN
+from tests.support import ADMIN, wait_for_async
 
 # In the built-in seed, Docker Hub (https://hub.docker.com) holds library/alpine:3.19, 3.20
 # and latest: a registry with that URL sees the same content.
@@ -50,15 +49,11 @@ def slow_tasks(simulator: HarborSimulator) -> Iterator[None]:
 
 
 async def _final(client: HarborAsyncClient, execution_id: int) -> ReplicationExecution:
-    deadline = time.monotonic() + 10
-    while (execution := await client.get_replication(execution_id)).status not in FINAL:
-        assert time.monotonic() < deadline, f"execution {execution_id} did not finish"
-        await asyncio.sleep(0.01)  # simulated time has to pass
-    return execution
+    async def finished() -> ReplicationExecution | None:
+        execution = await client.get_replication(execution_id)
+        return execution if execution.status in FINAL else None
 
-
-def _id(location: str) -> int:
-    return int(location.rsplit("/", 1)[1])
+    return await wait_for_async(finished, 10, f"execution {execution_id} did not finish")
 
 
 async def test_harborapi_registry_methods(
@@ -87,7 +82,7 @@ async def test_harborapi_registry_methods(
         )
     )
     assert location.startswith("/api/v2.0/registries/")
-    registry_id = _id(location)
+    registry_id = location_id(location)
     registry = await client.get_registry(registry_id)
     assert (registry.id, registry.name, registry.type) == (registry_id, name, "docker-hub")
     assert registry.url == "https://hub.docker.com"
@@ -118,7 +113,7 @@ async def test_harborapi_replication_methods(
     harborapi_client: HarborAsyncClient, simulator: HarborSimulator, unique: Callable[[str], str]
 ) -> None:
     client = harborapi_client
-    registry_id = _id(
+    registry_id = location_id(
         await client.create_registry(
             Registry(
                 name=unique("harborapi-source"), type="docker-hub", url="https://hub.docker.com"
@@ -137,7 +132,7 @@ async def test_harborapi_replication_methods(
     )
     location = await client.create_replication_policy(policy)
     assert location.startswith("/api/v2.0/replication/policies/")
-    policy_id = _id(location)
+    policy_id = location_id(location)
 
     stored = await client.get_replication_policy(policy_id)
     assert (stored.id, stored.name, stored.enabled, stored.dest_namespace) == (
@@ -163,7 +158,7 @@ async def test_harborapi_replication_methods(
 
     # a stop moves the execution to Stopped a moment later
     with slow_tasks(simulator):
-        stopped_id = _id(await client.start_replication(policy_id))
+        stopped_id = location_id(await client.start_replication(policy_id))
     await client.stop_replication(stopped_id)
     assert (await _final(client, stopped_id)).status == "Stopped"
     with pytest.raises(NotFound):
@@ -171,7 +166,7 @@ async def test_harborapi_replication_methods(
 
     location = await client.start_replication(policy_id)
     assert location.startswith("/api/v2.0/replication/executions/")
-    execution_id = _id(location)
+    execution_id = location_id(location)
     execution = await _final(client, execution_id)
     assert (execution.policy_id, execution.trigger, execution.status) == (
         policy_id,
@@ -202,7 +197,7 @@ async def test_harborapi_replication_methods(
         await client.get_replication_task_log(stopped_id, task.id)
 
     with slow_tasks(simulator):
-        running_id = _id(await client.start_replication(policy_id))
+        running_id = location_id(await client.start_replication(policy_id))
     with pytest.raises(PreconditionFailed, match="stop the execution first"):
         await client.delete_replication_policy(policy_id)
     await client.stop_replication(running_id)

@@ -20,6 +20,7 @@ from tests.contract_checks import (
     V2_11_SPEC,
     Contract,
     ContractUnavailableError,
+    assert_no_new_violations,
     harbor_description,
     with_contract,
 )
@@ -51,11 +52,8 @@ def older_harbor(older_contract: Contract) -> Iterator[HarborSimulator]:
 
 @pytest.fixture(autouse=True)
 def _responses_keep_v2_11s_contract(older_contract: Contract) -> Iterator[None]:
-    seen = len(older_contract.violations)
-    yield
-    if broken := older_contract.new_violations(seen):
-        report = "\n".join(f"  {finding}" for finding in broken)
-        pytest.fail(f"responses that break Harbor {OLDER_VERSION}'s description:\n{report}")
+    with assert_no_new_violations(older_contract, f"Harbor {OLDER_VERSION}'s description"):
+        yield
 
 
 @pytest.fixture

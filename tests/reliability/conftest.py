@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import stamina
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 
@@ -20,10 +19,8 @@ POLICY = {
 
 
 @pytest.fixture(autouse=True)
-def _no_backoff() -> Iterator[None]:
-    """Retries happen as configured (attempts capped by each client's max_retries), unwaited."""
-    with stamina.set_testing(True, attempts=1000, cap=True):
-        yield
+def _no_backoff(no_backoff: None) -> None:
+    """Every test here retries without waiting."""
 
 
 @pytest.fixture(scope="package")

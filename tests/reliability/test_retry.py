@@ -16,8 +16,8 @@ from harbor_replication import (
     HarborConnectionError,
     HarborTimeoutError,
     ReplicationClient,
+    ServerError,
 )
-from harbor_replication._errors import ServerError
 from harbor_replication._retry import RetryPolicy, parse_retry_after
 
 URL = "https://harbor.example.com"

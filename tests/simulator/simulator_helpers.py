@@ -1,27 +1,16 @@
-"""Helpers for the simulator tests: waiting on simulated time, starting executions."""
+"""Helpers for the simulator tests: policies, executions and their ends over plain HTTP."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from harbor_replication import location_id
+from tests.support import wait_for
+
 TASK_DURATION = 0.03
 ADMIN = ("admin", "Harbor12345")
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Poll simulated time until ``check`` returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        time.sleep(TASK_DURATION / 3)
 
 
 def finished_execution(api: httpx.Client, execution_id: int) -> dict[str, Any]:
@@ -36,7 +25,7 @@ def finished_execution(api: httpx.Client, execution_id: int) -> dict[str, Any]:
 def start(api: httpx.Client, policy_id: int) -> int:
     response = api.post("/replication/executions", json={"policy_id": policy_id})
     assert response.status_code == 201, response.text
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return location_id(response.headers["Location"])
 
 
 def new_policy(api: httpx.Client, **fields: Any) -> int:
@@ -49,4 +38,4 @@ def new_policy(api: httpx.Client, **fields: Any) -> int:
     }
     response = api.post("/replication/policies", json=body)
     assert response.status_code == 201, response.text
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return location_id(response.headers["Location"])

@@ -12,13 +12,8 @@ import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
-from tests.simulator.simulator_helpers import (
-    ADMIN,
-    finished_execution,
-    new_policy,
-    start,
-    wait_for,
-)
+from tests.simulator.simulator_helpers import ADMIN, finished_execution, new_policy, start
+from tests.support import wait_for
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 ZERO_TIME = "0001-01-01T00:00:00.000Z"
@@ -372,7 +367,7 @@ def test_semantics_19_task_log_grows(api: httpx.Client, slow_tasks: None) -> Non
     task_id = min(task["id"] for task in tasks)  # one of the first tasks to run
     url = f"/replication/executions/{execution_id}/tasks/{task_id}/log"
     early = wait_for(lambda: api.get(url).text)
-    later = wait_for(lambda: (text := api.get(url).text) != early and text)
+    later = wait_for(lambda: text if (text := api.get(url).text) != early else None)
     assert later.startswith(early)
     api.put(f"/replication/executions/{execution_id}")
 
