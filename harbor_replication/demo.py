@@ -54,7 +54,11 @@ def scenario(harbor: HarborSimulator, poll_interval: float) -> bool:
     console.print(f"A simulated Harbor is listening on {harbor.url}. The commands below find it")
     console.print("through these variables:")
     console.print("  export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()))
-    client = ReplicationClient()
+    with ReplicationClient() as client:
+        return _commands(client, poll_interval)
+
+
+def _commands(client: ReplicationClient, poll_interval: float) -> bool:
     ok = True
 
     step("1. The registries this Harbor replicates with")
@@ -64,17 +68,20 @@ def scenario(harbor: HarborSimulator, poll_interval: float) -> bool:
     console.print(POLICY_FILE.read_text(encoding="utf-8"), markup=False)
     ok &= run("policies", "create", "-f", str(POLICY_FILE))
     found = client.get_replication_policies({"name": POLICY_NAME}, limit=1)
-    if not found:
+    policy_id = found[0].id if found else None
+    if not policy_id:
         console.print("[red]the demo policy was not created[/]")
         return False
-    policy_id = int(found[0].to_dict()["id"])
 
     step("3. Start it and follow it to the end (team/fail-build is doomed to fail)")
     poll = str(poll_interval)
     ok &= run("start", str(policy_id), "--wait", "--poll-interval", poll, expect=ExitStatus.FAILED)
     console.print("Exit status 1: the execution failed, as planned.")
-    execution = client.get_replications(policy_id=policy_id, limit=1)[0]
-    execution_id = int(execution.to_dict()["id"])
+    started = client.get_replications(policy_id=policy_id, limit=1)
+    execution_id = started[0].id if started else None
+    if not execution_id:
+        console.print("[red]the demo policy did not start[/]")
+        return False
 
     step("4. Its tasks: one per tag copied")
     ok &= run("tasks", str(execution_id))
@@ -82,14 +89,13 @@ def scenario(harbor: HarborSimulator, poll_interval: float) -> bool:
     step("5. The log of a failed task")
     failed = client.get_replication_tasks(execution_id, status="Failed", limit=1)
     if failed:
-        ok &= run("log", str(execution_id), str(failed[0].to_dict()["id"]))
+        ok &= run("log", str(execution_id), str(failed[0].id))
     else:
         console.print("[red]no failed task to show[/]")
         ok = False
 
     step("6. The policy's executions as JSON, for scripts")
     ok &= run("--output", "json", "executions", "list", "--policy", str(policy_id))
-    client.close()
     return ok
 
 

@@ -8,21 +8,22 @@ from harbor_replication import __version__
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
-from harbor_replication.cli._session import ExitStatus, RootGroup, Session
+from harbor_replication.cli._session import ExitStatus, RootGroup, Session, usage_error
 from harbor_replication.cli._simulate import simulate
 
 __all__ = ["ExitStatus", "cli", "main"]
 
 EPILOG = """\b
 Exit status:
-  0  succeeded (or, after --wait, the execution succeeded)
-  1  the execution failed
-  2  the execution was stopped
-  3  timed out waiting (--timeout)
-  4  usage or input error, found before sending (bad option, unreadable or invalid
-     file, declined confirmation)
-  5  API or connection error, Harbor's own 400 included (Harbor's message and
-     request id on stderr)
+    0  succeeded (or, after --wait, the execution succeeded)
+    1  the execution failed
+    2  the execution was stopped
+    3  timed out waiting (--timeout); the execution goes on
+    4  usage or input error, found before sending (bad option, unreadable or invalid
+       file, missing secret without a terminal, declined confirmation)
+    5  API or connection error, Harbor's own 400 included (Harbor's message and
+       request id on stderr)
+  130  interrupted (Ctrl-C) while waiting; the execution goes on
 
 \b
 Example:
@@ -74,7 +75,7 @@ def cli(
 ) -> None:
     """Harbor replication from a terminal: policies, executions, tasks, logs, registries."""
     if ca_cert and insecure:
-        raise click.UsageError("--ca-cert and --insecure contradict each other")
+        raise usage_error("--ca-cert and --insecure contradict each other")
     if debug:
         import logging
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
-from harbor_replication.cli._output import Column, details, emit, report, say, table
+from harbor_replication.cli._output import details, emit, report, say, table
 from harbor_replication.cli._progress import follow
 from harbor_replication.cli._session import Session, pass_session
 
@@ -17,31 +18,6 @@ if TYPE_CHECKING:
 
 EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
 TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
-FINAL_STATUSES = frozenset({"Succeed", "Failed", "Stopped"})  # of executions and tasks
-
-EXECUTION_COLUMNS: list[Column] = [
-    ("ID", lambda r: r.get("id")),
-    ("POLICY", lambda r: r.get("policy_id")),
-    ("STATUS", lambda r: r.get("status") or "Pending"),
-    ("TRIGGER", lambda r: r.get("trigger")),
-    ("TOTAL", lambda r: r.get("total")),
-    ("SUCCEEDED", lambda r: r.get("succeed")),
-    ("FAILED", lambda r: r.get("failed")),
-    ("IN PROGRESS", lambda r: r.get("in_progress")),
-    ("STOPPED", lambda r: r.get("stopped")),
-    ("STARTED", lambda r: r.get("start_time")),
-    ("ENDED", lambda r: r.get("end_time")),
-]
-TASK_COLUMNS: list[Column] = [
-    ("ID", lambda r: r.get("id")),
-    ("STATUS", lambda r: r.get("status")),
-    ("TYPE", lambda r: r.get("resource_type")),
-    ("OPERATION", lambda r: r.get("operation")),
-    ("SOURCE", lambda r: r.get("src_resource")),
-    ("DESTINATION", lambda r: r.get("dst_resource")),
-    ("STARTED", lambda r: r.get("start_time")),
-    ("ENDED", lambda r: r.get("end_time")),
-]
 
 execution_id_argument = click.argument("execution_id", type=click.IntRange(min=1))
 poll_option = click.option(
@@ -217,13 +193,14 @@ def log(
     session: Session, execution_id: int, task_id: int, keep_following: bool, poll_interval: float
 ) -> None:
     """Print a task's log (plain text in every output format)."""
+    from harbor_replication import FINAL_STATUSES
+
     client = session.client()
     printed = 0
     while True:
         # Asked before the log: once the execution has ended, this log is the whole log.
         execution_ended = (
-            keep_following
-            and client.get_replication(execution_id).to_dict().get("status") in FINAL_STATUSES
+            keep_following and client.get_replication(execution_id).status in FINAL_STATUSES
         )
         text = client.get_replication_task_log(execution_id, task_id)
         click.echo(text[printed:], nl=False)

@@ -1,13 +1,14 @@
-"""Reading what users hand in: YAML/JSON files and the confirmation before a deletion."""
+"""Reading what users hand in: YAML/JSON files, secrets and the confirmation before a deletion."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
 import click
 
-from harbor_replication.cli._session import CommandError, ExitStatus
+from harbor_replication.cli._session import usage_error
 
 
 def read_mapping(file: IO[str] | None) -> dict[str, Any]:
@@ -42,4 +43,17 @@ def confirm_deletion(what: str, yes: bool) -> None:
     except click.Abort:
         confirmed = False
     if not confirmed:
-        raise CommandError(f"not confirmed; {what} is left as it is", ExitStatus.USAGE)
+        raise usage_error(f"not confirmed; {what} is left as it is")
+
+
+def prompt_secret(owner: str, given: str | None, how_to_give: str) -> str:
+    """The secret ``given``, else asked for on a terminal without echo.
+
+    The one rule for every secret a command has to send: with no terminal to ask on, a
+    missing secret is refused before anything is sent (exit 4), saying ``how_to_give`` it.
+    """
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise usage_error(f"no secret for {owner!r}: {how_to_give}")
+    return str(click.prompt(f"Secret for {owner}", hide_input=True, err=True))

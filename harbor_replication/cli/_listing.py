@@ -1,4 +1,4 @@
-"""Options shared by the list commands: Harbor's ``q`` conditions, sorting and paging."""
+"""Options shared by commands: Harbor's ``q`` conditions, sorting and paging of the lists."""
 
 from __future__ import annotations
 
@@ -15,29 +15,33 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def paging_options(function: F) -> F:
-    """``--sort``, ``--limit`` and ``--page-size``."""
-    for option in reversed(
-        [
-            click.option(
-                "--sort",
-                metavar="KEYS",
-                help="fields to sort by, comma-separated; a leading - descends",
-            ),
-            click.option(
-                "--limit", type=click.IntRange(min=1), help="print at most this many (default: all)"
-            ),
-            click.option(
-                "--page-size",
-                type=click.IntRange(1, 100),
-                default=100,
-                show_default=True,
-                help="items per request",
-            ),
-        ]
-    ):
+def with_options(function: F, *options: Callable[[F], F]) -> F:
+    """``function`` decorated with ``options``, which ``--help`` lists in the order given."""
+    for option in reversed(options):
         function = option(function)
     return function
+
+
+def paging_options(function: F) -> F:
+    """``--sort``, ``--limit`` and ``--page-size``."""
+    return with_options(
+        function,
+        click.option(
+            "--sort",
+            metavar="KEYS",
+            help="fields to sort by, comma-separated; a leading - descends",
+        ),
+        click.option(
+            "--limit", type=click.IntRange(min=1), help="print at most this many (default: all)"
+        ),
+        click.option(
+            "--page-size",
+            type=click.IntRange(1, 100),
+            default=100,
+            show_default=True,
+            help="items per request",
+        ),
+    )
 
 
 def query_options(function: F) -> F:
@@ -54,30 +58,26 @@ def query_options(function: F) -> F:
     ) -> Any:
         return function(*args, q=build_q(query, match, fuzzy, ranges), **kwargs)
 
-    command = cast(F, with_q)
-    for option in reversed(
-        [
-            click.option(
-                "-q",
-                "--query",
-                metavar="Q",
-                help="a raw Harbor q, sent unchecked (one Harbor refuses exits 5): 'name=~prod'",
-            ),
-            click.option("--match", multiple=True, metavar="K=V", help="K equals V (repeatable)"),
-            click.option(
-                "--fuzzy", multiple=True, metavar="K=V", help="K contains V, any case (repeatable)"
-            ),
-            click.option(
-                "--range",
-                "ranges",
-                multiple=True,
-                metavar="K=MIN~MAX",
-                help="MIN <= K <= MAX, one bound may be empty; times as 2026-01-31T00:00:00",
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
+    return with_options(
+        cast(F, with_q),
+        click.option(
+            "-q",
+            "--query",
+            metavar="Q",
+            help="a raw Harbor q, sent unchecked (one Harbor refuses exits 5): 'name=~prod'",
+        ),
+        click.option("--match", multiple=True, metavar="K=V", help="K equals V (repeatable)"),
+        click.option(
+            "--fuzzy", multiple=True, metavar="K=V", help="K contains V, any case (repeatable)"
+        ),
+        click.option(
+            "--range",
+            "ranges",
+            multiple=True,
+            metavar="K=MIN~MAX",
+            help="MIN <= K <= MAX, one bound may be empty; times as 2026-01-31T00:00:00",
+        ),
+    )
 
 
 def _split(option: str, given: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from harbor_replication.cli._input import confirm_deletion, read_mapping, without_read_only
-from harbor_replication.cli._listing import paging_options, query_options
+from harbor_replication.cli._listing import paging_options, query_options, with_options
 from harbor_replication.cli._output import (
     Column,
     Record,
@@ -24,6 +24,7 @@ from harbor_replication.cli._session import (
     Session,
     api_error_line,
     pass_session,
+    usage_error,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -122,7 +123,8 @@ def _parse_filter(given: str) -> dict[str, Any]:
 
 def policy_options(function: F) -> F:
     """The flags for the common policy fields, shared by create and update."""
-    options = [
+    return with_options(
+        function,
         click.option(
             "-f",
             "--file",
@@ -161,10 +163,7 @@ def policy_options(function: F) -> F:
         click.option("--speed", type=click.IntRange(min=-1), help="KB/s, -1 for unlimited"),
         click.option("--single-active/--no-single-active", default=None),
         click.option("--copy-by-chunk/--no-copy-by-chunk", default=None),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    )
 
 
 def _fields(file: IO[str] | None, flags: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +248,7 @@ def create_policy(session: Session, /, file: IO[str] | None, **flags: Any) -> No
 
     fields = {"enabled": True, **_fields(file, flags)}
     if not fields.get("name"):
-        raise click.UsageError("a policy needs a name: --name or name: in the file")
+        raise usage_error("a policy needs a name: --name or name: in the file")
     client = session.client()
     location = _write(fields, flags, lambda: client.create_replication_policy(fields))
     policy_id = location_id(location)
@@ -272,7 +271,7 @@ def update_policy(session: Session, /, policy_id: int, file: IO[str] | None, **f
     """
     changes = _fields(file, flags)
     if not changes and file is None:
-        raise click.UsageError("nothing to change: give -f or at least one field flag")
+        raise usage_error("nothing to change: give -f or at least one field flag")
     client = session.client()
     before = client.get_replication_policy(policy_id).to_dict()
     if changes:

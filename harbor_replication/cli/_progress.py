@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 import click
 
-from harbor_replication.cli._output import console, emit_data, say, show, table, text
+from harbor_replication.cli._execution_tables import FAILED_TASK_COLUMNS, status_word
+from harbor_replication.cli._output import console, emit_data, say, show, table
 from harbor_replication.cli._session import ExitStatus, Session
 
 if TYPE_CHECKING:
@@ -25,17 +26,28 @@ SHOWN_FAILED_TASKS = 50
 
 
 def _counts(execution: ReplicationExecution) -> dict[str, int]:
-    record = execution.to_dict()
     return {
-        key: int(record.get(key) or 0)
-        for key in ("total", "succeed", "failed", "in_progress", "stopped")
+        "total": execution.total or 0,
+        "succeed": execution.succeed or 0,
+        "failed": execution.failed or 0,
+        "in_progress": execution.in_progress or 0,
+        "stopped": execution.stopped or 0,
     }
 
 
-def status_word(execution: ReplicationExecution) -> str:
-    """Harbor's status, with the empty status of a pending execution spelled out."""
-    status = execution.to_dict().get("status")
-    return status or "Pending"
+class _Reporter(Protocol):
+    """Shows each execution read while waiting; entered for as long as the waiting lasts."""
+
+    def __enter__(self) -> _Reporter: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def __call__(self, execution: ReplicationExecution) -> None: ...
 
 
 class _PlainProgress:
@@ -54,7 +66,7 @@ class _PlainProgress:
 
     def __call__(self, execution: ReplicationExecution) -> None:
         counts = _counts(execution)
-        state = (status_word(execution), *counts.values())
+        state = (status_word(execution.status), *counts.values())
         if state == self._last:
             return
         self._last = state
@@ -120,40 +132,35 @@ class _LiveProgress:
             self._task,
             total=counts["total"] or None,
             completed=counts["succeed"] + counts["failed"] + counts["stopped"],
-            status=status_word(execution),
+            status=status_word(execution.status),
             succeed=counts["succeed"],
             failed=counts["failed"],
             in_progress=counts["in_progress"],
         )
 
 
-def _summary(session: Session, execution: ReplicationExecution, waited: float) -> None:
+def _summary(
+    session: Session, execution_id: int, execution: ReplicationExecution, waited: float
+) -> None:
     counts = _counts(execution)
-    record = execution.to_dict()
     say(
         session,
-        f"Execution {record.get('id')} of policy {record.get('policy_id')}: "
-        f"{status_word(execution)} after {waited:.1f}s. {counts['total']} tasks: "
+        f"Execution {execution_id} of policy {execution.policy_id}: "
+        f"{status_word(execution.status)} after {waited:.1f}s. {counts['total']} tasks: "
         f"{counts['succeed']} succeeded, {counts['failed']} failed, "
         f"{counts['stopped']} stopped, {counts['in_progress']} in progress.",
     )
-    if record.get("status_text"):
-        say(session, f"Harbor says: {record['status_text']}")
+    if execution.status_text:
+        say(session, f"Harbor says: {execution.status_text}")
     if not counts["failed"]:
         return
     failed = session.client().get_replication_tasks(
-        int(record["id"]), status="Failed", page_size=SHOWN_FAILED_TASKS, limit=SHOWN_FAILED_TASKS
+        execution_id, status="Failed", page_size=SHOWN_FAILED_TASKS, limit=SHOWN_FAILED_TASKS
     )
-    columns = [
-        ("TASK", lambda r: r.get("id")),
-        ("TYPE", lambda r: r.get("resource_type")),
-        ("SOURCE", lambda r: r.get("src_resource")),
-        ("DESTINATION", lambda r: r.get("dst_resource")),
-        ("ENDED", lambda r: text(r.get("end_time"))),
-    ]
     title = f"Failed tasks ({counts['failed']}):"
-    show(table(columns, (t.to_dict() for t in failed), title), stderr=session.machine_output)
-    say(session, f"Read a task's log: harbor-replication log {record.get('id')} TASK")
+    rows = (task.to_dict() for task in failed)
+    show(table(FAILED_TASK_COLUMNS, rows, title), stderr=session.machine_output)
+    say(session, f"Read a task's log: harbor-replication log {execution_id} TASK_ID")
 
 
 def follow(session: Session, execution_id: int, timeout: float | None, poll_interval: float) -> int:
@@ -163,7 +170,7 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
     client = session.client()
     # One clock for the progress lines and the summary: seconds since the waiting began.
     started = time.monotonic()
-    reporter: Any = (
+    reporter: _Reporter = (
         _LiveProgress(execution_id)
         if console(stderr=True).is_terminal
         else _PlainProgress(execution_id, started)
@@ -175,7 +182,7 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
             )
     except WaitTimeoutError as exc:
         execution = client.get_replication(execution_id)
-        _report(session, execution, time.monotonic() - started)
+        _report(session, execution_id, execution, time.monotonic() - started)
         click.echo(
             f"harbor-replication: {exc}; it goes on "
             f"(stop it with: harbor-replication stop {execution_id})",
@@ -188,12 +195,14 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
             f"(stop it with: harbor-replication stop {execution_id})",
             err=True,
         )
-        return 130
-    _report(session, execution, time.monotonic() - started)
-    return EXIT_FOR_STATUS.get(status_word(execution), ExitStatus.FAILED)
+        return ExitStatus.INTERRUPTED
+    _report(session, execution_id, execution, time.monotonic() - started)
+    return EXIT_FOR_STATUS.get(status_word(execution.status), ExitStatus.FAILED)
 
 
-def _report(session: Session, execution: ReplicationExecution, waited: float) -> None:
+def _report(
+    session: Session, execution_id: int, execution: ReplicationExecution, waited: float
+) -> None:
     if session.machine_output:
         emit_data(session, execution.to_dict())
-    _summary(session, execution, waited)
+    _summary(session, execution_id, execution, waited)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from typing import IO, Any
 
 import click
 
-from harbor_replication.cli._input import confirm_deletion, read_mapping, without_read_only
+from harbor_replication.cli._input import (
+    confirm_deletion,
+    prompt_secret,
+    read_mapping,
+    without_read_only,
+)
 from harbor_replication.cli._listing import paging_options, query_options
 from harbor_replication.cli._output import (
     Column,
@@ -21,7 +25,7 @@ from harbor_replication.cli._output import (
     show,
     table,
 )
-from harbor_replication.cli._session import CommandError, ExitStatus, Session, pass_session
+from harbor_replication.cli._session import Session, pass_session, usage_error
 
 COLUMNS: list[Column] = [
     ("ID", lambda r: r.get("id")),
@@ -75,36 +79,26 @@ def show_registry(session: Session, registry_id: int) -> None:
     emit(session, registry, lambda: details(registry.to_dict()))
 
 
-def _secret(access_key: str | None, access_secret: str | None) -> str | None:
-    if access_key and access_secret is None and sys.stdin.isatty():
-        return str(click.prompt(f"Secret for {access_key}", hide_input=True, err=True))
-    return access_secret
-
-
-def _usage_error(message: str) -> CommandError:
-    return CommandError(message, ExitStatus.USAGE)
-
-
 def _flat_credential(fields: dict[str, Any], flags: dict[str, str | None]) -> dict[str, Any]:
     """Take the credential out of ``fields``, nested as ``show`` writes it or flat, as
     access_key, access_secret and credential_type; the flags given override the file."""
     nested = fields.pop("credential", None) or {}
     if not isinstance(nested, dict):
-        raise _usage_error(f"credential must be a mapping, got {nested!r}")
+        raise usage_error(f"credential must be a mapping, got {nested!r}")
     unknown = sorted(set(nested) - set(FLAT_CREDENTIAL_KEYS))
     if unknown:
-        raise _usage_error(f"unknown credential field(s): {', '.join(unknown)}")
+        raise usage_error(f"unknown credential field(s): {', '.join(unknown)}")
     credential: dict[str, Any] = {}
     for key, flat in FLAT_CREDENTIAL_KEYS.items():
         if flat in fields and key in nested and fields[flat] != nested[key]:
-            raise _usage_error(f"credential.{key} and {flat} disagree: give one of them")
+            raise usage_error(f"credential.{key} and {flat} disagree: give one of them")
         if flat in fields:
             credential[flat] = fields.pop(flat)
         elif key in nested:
             credential[flat] = nested[key]
     credential.update({key: value for key, value in flags.items() if value is not None})
     if credential.get("access_secret") == SECRET_MASK:
-        raise _usage_error(
+        raise usage_error(
             f"access_secret is {SECRET_MASK!r}, Harbor's mask in an exported file, not a secret: "
             "give the real one (--access-secret or access_secret in the file)"
         )
@@ -112,8 +106,13 @@ def _flat_credential(fields: dict[str, Any], flags: dict[str, str | None]) -> di
 
 
 access_key_option = click.option("--access-key", help="the user name or key Harbor signs in with")
+# An access key is useless without its secret, except in an update, where Harbor keeps the
+# stored secret.
+NEEDED_SECRET = "--access-secret is needed with --access-key"
 access_secret_option = click.option(
-    "--access-secret", help="its secret (asked for on a terminal when --access-key comes alone)"
+    "--access-secret",
+    help="its secret; asked for on a terminal when --access-key comes without it, "
+    "refused without a terminal (exit 4)",
 )
 credential_type_option = click.option(
     "--credential-type", metavar="TYPE", help="basic, oauth or secret (create: basic if not given)"
@@ -162,10 +161,12 @@ def create_registry(
         "credential_type": credential_type,
     }
     credential = _flat_credential(fields, flags)
-    if credential.get("access_key") and not credential.get("access_secret"):
-        if not sys.stdin.isatty():
-            raise _usage_error("--access-secret is needed with --access-key")
-        credential["access_secret"] = _secret(credential["access_key"], None)
+    if credential.get("access_key"):
+        credential["access_secret"] = prompt_secret(
+            credential["access_key"],
+            credential.get("access_secret") or None,
+            f"{NEEDED_SECRET} (or access_secret in the file)",
+        )
     if credential:
         fields["credential"] = {
             "type": credential.pop("credential_type", None) or "basic",
@@ -173,7 +174,7 @@ def create_registry(
         }
     missing = [key for key in ("name", "type", "url") if not fields.get(key)]
     if missing:
-        raise click.UsageError(f"a registry needs {', '.join(missing)} (flags or file)")
+        raise usage_error(f"a registry needs {', '.join(missing)} (flags or file)")
     client = session.client()
     registry_id = location_id(client.create_registry(fields))
     report(
@@ -197,7 +198,10 @@ def create_registry(
 @click.option("--url")
 @click.option("--description")
 @access_key_option
-@access_secret_option
+@click.option(
+    "--access-secret",
+    help="its new secret; left out, Harbor keeps the stored one (never asked for)",
+)
 @credential_type_option
 @click.option(
     "--skip-tls-verify/--verify-tls",
@@ -227,7 +231,7 @@ def update_registry(
         changes,
         {
             "access_key": access_key,
-            "access_secret": _secret(access_key, access_secret),
+            "access_secret": access_secret,
             "credential_type": credential_type,
         },
     )
@@ -235,11 +239,11 @@ def update_registry(
     changes.update({key: value for key, value in flags.items() if value is not None})
     changes.update(credential)
     if not changes and kind is None and file is None:
-        raise click.UsageError("nothing to change: give -f or at least one field flag")
+        raise usage_error("nothing to change: give -f or at least one field flag")
     client = session.client()
     before = client.get_registry(registry_id).to_dict()
     if kind is not None and kind != before.get("type"):
-        raise _usage_error(
+        raise usage_error(
             f"the type of registry {registry_id} is {before.get('type')}, the file says "
             f"{kind}: Harbor keeps the type a registry was created with"
         )
@@ -353,13 +357,15 @@ def ping_registry(
 ) -> None:
     """Check that Harbor reaches a registry: a saved one (REGISTRY_ID) or a new --url."""
     if (registry_id is None) == (url is None):
-        raise click.UsageError("give either REGISTRY_ID or --url")
+        raise usage_error("give either REGISTRY_ID or --url")
     target = {
         "id": registry_id,
         "url": url,
         "type": kind,
         "access_key": access_key,
-        "access_secret": _secret(access_key, access_secret),
+        "access_secret": (
+            prompt_secret(access_key, access_secret, NEEDED_SECRET) if access_key else access_secret
+        ),
         "insecure": skip_tls_verify or None,
     }
     body = {key: value for key, value in target.items() if value is not None}

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 
 class ExitStatus(IntEnum):
-    """The exit statuses of ``harbor-replication``; the waiting commands end with the first four."""
+    """The exit statuses of ``harbor-replication``.
+
+    The waiting commands end with the first four, or ``INTERRUPTED`` (the shell's 128 + SIGINT)
+    when Ctrl-C ends the waiting.
+    """
 
     SUCCEEDED = 0
     FAILED = 1
@@ -24,6 +28,7 @@ class ExitStatus(IntEnum):
     TIMED_OUT = 3
     USAGE = 4
     API = 5
+    INTERRUPTED = 130
 
 
 def _set_exit_code(exc: click.ClickException, status: int) -> None:
@@ -42,6 +47,11 @@ class CommandError(click.ClickException):
         click.echo(f"harbor-replication: error: {self.format_message()}", err=True)
 
 
+def usage_error(message: str) -> CommandError:
+    """Input refused before anything is sent (exit 4), once the options have been parsed."""
+    return CommandError(message, ExitStatus.USAGE)
+
+
 @dataclass
 class Session:
     """The global options of one invocation; the client is made on first use."""
@@ -52,7 +62,7 @@ class Session:
     verify: bool | str
     output: str
     debug: bool
-    _client: ReplicationClient | None = field(default=None, repr=False)
+    _client: ReplicationClient | None = field(init=False, default=None, repr=False)
 
     @property
     def machine_output(self) -> bool:
@@ -62,16 +72,13 @@ class Session:
     def client(self) -> ReplicationClient:
         if self._client is None:
             from harbor_replication import CleartextCredentialsWarning, ReplicationClient
+            from harbor_replication.cli._input import prompt_secret
 
             if not self.url:
-                raise click.UsageError("no Harbor URL: pass --url or set HARBOR_URL")
+                raise usage_error("no Harbor URL: pass --url or set HARBOR_URL")
             secret = self.secret
-            if self.username and secret is None:
-                if not sys.stdin.isatty():
-                    raise click.UsageError(
-                        f"no secret for {self.username!r}: pass --secret or set HARBOR_SECRET"
-                    )
-                secret = click.prompt(f"Secret for {self.username}", hide_input=True, err=True)
+            if self.username:
+                secret = prompt_secret(self.username, secret, "pass --secret or set HARBOR_SECRET")
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CleartextCredentialsWarning)
                 client = ReplicationClient(
@@ -95,25 +102,32 @@ def api_error_line(exc: HarborAPIError) -> str:
 
 def command_error(exc: Exception, session: Session | None) -> CommandError | None:
     """The one-line error for an exception a command let through; None for a bug."""
-    from harbor_replication import _errors as errors
+    from harbor_replication import (
+        HarborAPIError,
+        HarborConnectionError,
+        HarborError,
+        QueryError,
+        UnauthorizedError,
+        WaitTimeoutError,
+    )
 
     url = session.url if session else None
-    if isinstance(exc, errors.UnauthorizedError) and session and not session.username:
+    if isinstance(exc, UnauthorizedError) and session and not session.username:
         # Without a username requests go out anonymously, so the 401 is no wrong password.
         return CommandError(
             f"{api_error_line(exc)}; no username given: pass --username or set HARBOR_USERNAME",
             ExitStatus.API,
         )
 
-    if isinstance(exc, errors.WaitTimeoutError):
+    if isinstance(exc, WaitTimeoutError):
         return CommandError(str(exc), ExitStatus.TIMED_OUT)
-    if isinstance(exc, errors.QueryError):
+    if isinstance(exc, QueryError):
         return CommandError(f"invalid query: {exc}", ExitStatus.USAGE)
-    if isinstance(exc, errors.HarborAPIError):
+    if isinstance(exc, HarborAPIError):
         return CommandError(api_error_line(exc), ExitStatus.API)
-    if isinstance(exc, errors.HarborConnectionError):
+    if isinstance(exc, HarborConnectionError):
         return CommandError(f"cannot reach Harbor at {url}: {exc}", ExitStatus.API)
-    if isinstance(exc, errors.HarborError):
+    if isinstance(exc, HarborError):
         return CommandError(str(exc), ExitStatus.API)
     if isinstance(exc, ValueError):
         return CommandError(str(exc), ExitStatus.USAGE)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from harbor_replication.cli._session import ExitStatus
+from harbor_replication.cli import ExitStatus
 from tests.cli.conftest import ADMIN_ENV, CONSOLE_SCRIPT, Script
 
 
