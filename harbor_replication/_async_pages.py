@@ -30,16 +30,10 @@ async def walk_pages(
     """
     walk = PageWalk(call)
     ahead: deque[asyncio.Task[Page[T]]] = deque()
-    planned = range(0)
-    requested = walk.next_page - 1
     try:
         while not walk.done:
-            if not ahead:
-                planned = walk.plan()
-                requested = walk.next_page - 1
-            while len(ahead) < concurrency and requested + 1 in planned:
-                requested += 1
-                ahead.append(asyncio.ensure_future(send(call.page(requested))))
+            for number in walk.to_request(len(ahead), concurrency):
+                ahead.append(asyncio.ensure_future(send(call.page(number))))
             page = await ahead.popleft()
             for item in walk.take(page):
                 yield item

@@ -188,7 +188,7 @@ class PageWalk(Generic[T]):
     must be handed to :meth:`take` in page order, whatever order they arrived in.
     """
 
-    __slots__ = ("call", "done", "next_page", "total", "wanted")
+    __slots__ = ("_planned", "_requested", "call", "done", "next_page", "total", "wanted")
 
     def __init__(self, call: PagedCall[T]) -> None:
         self.call = call
@@ -196,6 +196,8 @@ class PageWalk(Generic[T]):
         self.wanted = call.limit
         self.total: int | None = None
         self.done = False
+        self._planned = range(0)
+        self._requested = self.next_page - 1
 
     def take(self, page: Page[T]) -> list[T]:
         """Record the answer for ``next_page``; return the items to hand out."""
@@ -229,6 +231,21 @@ class PageWalk(Generic[T]):
         if self.wanted is not None:
             last = min(last, self.next_page - 1 + -(-self.wanted // page_size))
         return range(self.next_page, last + 1)
+
+    def to_request(self, in_flight: int, concurrency: int) -> range:
+        """The pages to request now, with ``in_flight`` requests out, ``concurrency`` at most.
+
+        With nothing in flight the walk plans afresh (after a short page or a changed
+        total); otherwise it hands out the planned pages not requested yet, in order.
+        """
+        if in_flight == 0:
+            self._planned = self.plan()
+            self._requested = self.next_page - 1
+        first = self._requested + 1
+        last = min(self._planned.stop, first + concurrency - in_flight)
+        pages = range(first, max(first, last))
+        self._requested = pages.stop - 1
+        return pages
 
 
 def _model_parser(model: type[M]) -> Callable[[httpx.Response], M]:

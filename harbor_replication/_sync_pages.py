@@ -35,21 +35,16 @@ def walk_pages(
     walk = PageWalk(call)
     ahead: deque[Future[Page[T]]] = deque()
     pool: ThreadPoolExecutor | None = None
-    planned = range(0)
-    requested = walk.next_page - 1
     try:
         while not walk.done:
-            if not ahead:
-                planned = walk.plan()
-                requested = walk.next_page - 1
-                if concurrency == 1 or len(planned) == 1:
-                    yield from walk.take(send(call.page(walk.next_page)))
-                    continue
+            numbers = walk.to_request(len(ahead), concurrency)
+            if not ahead and len(numbers) == 1:
+                yield from walk.take(send(call.page(numbers[0])))
+                continue
             if pool is None:
                 pool = ThreadPoolExecutor(concurrency, thread_name_prefix="harbor-pages")
-            while len(ahead) < concurrency and requested + 1 in planned:
-                requested += 1
-                ahead.append(pool.submit(send, call.page(requested)))
+            for number in numbers:
+                ahead.append(pool.submit(send, call.page(number)))
             yield from walk.take(ahead.popleft().result())
     finally:
         if pool is not None:
