@@ -197,19 +197,27 @@ def log(
 
     client = session.client()
     printed = 0
+
+    def print_new_lines() -> tuple[str, bool]:
+        nonlocal printed
+        text = client.get_replication_task_log(execution_id, task_id)
+        click.echo(text[printed:], nl=False)
+        grew = len(text) > printed
+        printed = max(printed, len(text))
+        return text, grew
+
     while True:
         # Asked before the log: once the execution has ended, this log is the whole log.
         execution_ended = (
             keep_following and client.get_replication(execution_id).status in FINAL_STATUSES
         )
-        text = client.get_replication_task_log(execution_id, task_id)
-        click.echo(text[printed:], nl=False)
-        grew = len(text) > printed
-        printed = max(printed, len(text))
+        text, grew = print_new_lines()
         if not keep_following or execution_ended:
             return
         # A task with a log has started; once the log stands still, ask whether it still runs.
         # (Without a log it may still be pending: the execution's end is what ends it then.)
         if text and not grew and not _task_running(client, execution_id, task_id):
+            # It may have ended after the log above was read: its last lines are written now.
+            print_new_lines()
             return
         time.sleep(poll_interval)

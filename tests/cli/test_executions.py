@@ -232,3 +232,69 @@ def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Pa
     polls = tally.counts["log"]
     assert tally.counts["tasks"] <= polls
     assert tally.counts["other"] <= polls
+
+
+class _EndingTasksOnStatusCheck:
+    """Moves the simulator's clock past every task's end when the task list is asked for.
+
+    So a task ends exactly between ``log --follow`` reading its log and asking whether it
+    still runs: the race that loses the last lines if the log is not read once more.
+    """
+
+    def __init__(self, app: ASGIApp, end: Callable[[], None]) -> None:
+        self.app = app
+        self.end = end
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("path", "").endswith("/tasks"):
+            self.end()
+        await self.app(scope, receive, send)
+
+
+def test_log_follow_prints_the_last_lines_of_a_task_that_ends_between_polls() -> None:
+    now = 1_800_000_000.0
+    following = False
+
+    def end_every_task() -> None:
+        nonlocal now
+        if following:
+            now += 3600
+
+    config = SimulatorConfig(
+        task_duration=10.0,
+        middleware=[Middleware(_EndingTasksOnStatusCheck, end=end_every_task)],
+    )
+    with (
+        HarborSimulator(with_contract(config)) as harbor,
+        ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client,
+    ):
+        harbor.state.clock = lambda: now
+        policy = client.create_replication_policy(
+            {
+                "name": "one-artifact",
+                "src_registry": {"id": 1},
+                "dest_namespace": "mirror",
+                "filters": [
+                    {"type": "name", "value": "library/alpine"},
+                    {"type": "tag", "value": "3.20"},
+                ],
+                "trigger": {"type": "manual"},
+                "enabled": True,
+            }
+        )
+        execution_id = location_id(client.start_replication(location_id(policy)))
+        now += 5  # halfway through the copy, the clock standing still
+        [task] = client.get_replication_tasks(execution_id)
+        assert isinstance(task.id, int)
+        partial_log = client.get_replication_task_log(execution_id, task.id)
+
+        following = True
+        runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
+        command = ["log", "--follow", str(execution_id), str(task.id), *FAST]
+        result = runner.invoke(cli, command, catch_exceptions=False)
+        whole_log = client.get_replication_task_log(execution_id, task.id)
+
+    assert "completed" not in partial_log.splitlines()[-1]
+    assert result.exit_code == 0, result.output
+    assert result.stdout == whole_log
+    assert whole_log.rstrip().endswith("copy library/alpine:3.20 completed")
