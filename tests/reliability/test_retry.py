@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import stamina
+from stamina.instrumentation import RetryDetails, get_on_retry_hooks, set_on_retry_hooks
 
 from harbor_replication import (
     AsyncReplicationClient,
@@ -164,12 +165,16 @@ def test_timeouts_surface_as_harbor_timeout_errors_after_the_retries() -> None:
 
 
 def test_backoff_waits_grow_and_stay_within_backoff_max() -> None:
-    """Outside stamina's testing mode: real, tiny waits."""
+    """Outside stamina's testing mode: real, tiny waits, as long as the ones scheduled."""
     stamps: list[float] = []
+    scheduled: list[float] = []
 
     def handle(request: httpx.Request) -> httpx.Response:
         stamps.append(time.monotonic())
         return httpx.Response(503)
+
+    def record(details: RetryDetails) -> None:
+        scheduled.append(details.wait_for)
 
     client = ReplicationClient(
         URL,
@@ -179,14 +184,16 @@ def test_backoff_waits_grow_and_stay_within_backoff_max() -> None:
         backoff_max=0.06,
         backoff_jitter=0.0,
     )
-    with stamina.set_testing(False), pytest.raises(ServerError):
-        client.get_replication(1)
+    hooks = get_on_retry_hooks()
+    set_on_retry_hooks([record])
+    try:
+        with stamina.set_testing(False), pytest.raises(ServerError):
+            client.get_replication(1)
+    finally:
+        set_on_retry_hooks(hooks)
+    assert scheduled == pytest.approx([0.02, 0.04, 0.06])
     waits = [b - a for a, b in itertools.pairwise(stamps)]
-    assert len(waits) == 3
-    assert waits[0] >= 0.02
-    assert waits[1] >= 0.04
-    assert waits[2] >= 0.06
-    assert max(waits) < 0.5
+    assert all(waited >= wait for waited, wait in zip(waits, scheduled, strict=True))
 
 
 def test_timeouts_are_checked() -> None:
