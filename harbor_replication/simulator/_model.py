@@ -240,8 +240,13 @@ class Task:
         return shown
 
     def log(self, now: float, stop_at: float | None, source: str, target: str) -> str:
-        """The job log written so far: lines appear as the copy progresses."""
-        if now < self.start:
+        """The job log written so far: lines appear as the copy progresses.
+
+        A task stopped before it started has an empty log for good: Harbor's job runner
+        returns before it opens the job's log when it finds the job already stopped.
+        """
+        horizon = now if stop_at is None else min(now, stop_at)
+        if horizon < self.start:
             return ""
         duration = self.end - self.start
         reference = self.artifact.reference
@@ -271,7 +276,6 @@ class Task:
             plan.append((1.0, "ERROR", "transfer.go:105", self.failure))
         else:
             plan.append((1.0, "INFO", "image.go:160", f"copy {reference} completed"))
-        horizon = now if stop_at is None else min(now, stop_at)
         lines = [
             f"{format_log_time(self.start + share * duration)} [{level}] "
             f"[/pkg/reg/adapter/native/{where}]: {text}"
