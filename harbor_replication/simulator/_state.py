@@ -105,7 +105,9 @@ TASK_COLUMNS = Columns.of(
     id="int", execution_id="int", job_id="str", status="str", start_time="str", end_time="str"
 )
 _NEWEST_FIRST = (Sort("creation_time", True),)
-_EXECUTIONS_DEFAULT = (Sort("start_time", True),)
+# Harbor sorts executions by start time only; ids grow with time, so the id breaks ties
+# (two starts in one millisecond) the same way.
+_EXECUTIONS_DEFAULT = (Sort("start_time", True), Sort("id", True))
 _TASKS_DEFAULT = (Sort("start_time", True), Sort("id", True))
 _BY_ID = (Sort("id", False),)
 
@@ -118,12 +120,20 @@ def _ids() -> Iterator[int]:
     return itertools.count(1)
 
 
+def _steady_wall_clock() -> Callable[[], float]:
+    """Seconds since the epoch that never step backwards: the wall time once, then the
+    monotonic time elapsed, so an NTP step cannot make statuses or logs go back."""
+    offset = time.time() - time.monotonic()
+    return lambda: offset + time.monotonic()
+
+
 class SimulatorState:
     """Everything the simulated Harbor knows. Public methods are safe to call from any thread."""
 
-    def __init__(self, config: SimulatorConfig, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, config: SimulatorConfig, clock: Callable[[], float] | None = None) -> None:
         self.config = config
-        self.clock = clock
+        # Replaceable, e.g. by a frozen clock in tests; its values become Harbor's times.
+        self.clock: Callable[[], float] = clock or _steady_wall_clock()
         self.lock = threading.RLock()
         self.reset()
 
