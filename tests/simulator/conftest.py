@@ -9,7 +9,7 @@ import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
-from tests.simulator.simulator_helpers import ADMIN, TASK_DURATION
+from tests.simulator.simulator_helpers import ADMIN, TASK_DURATION, FrozenClock
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +23,17 @@ def simulator_session() -> Iterator[HarborSimulator]:
 def harbor(simulator_session: HarborSimulator) -> HarborSimulator:
     simulator_session.state.reset()
     return simulator_session
+
+
+@pytest.fixture
+def frozen_clock(harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Simulated time stands still until the test advances it, so no request is too late
+    however slow the machine. Tasks take 1 s here: setup lasts 0.2 s, a stop lands 0.1 s
+    after it was asked for, and the seed's policy 1 runs 4 tasks, 2 at a time."""
+    clock = FrozenClock(harbor.state.clock())
+    monkeypatch.setattr(harbor.state, "clock", clock)
+    monkeypatch.setattr(harbor.state.config, "task_duration", 1.0)
+    return clock
 
 
 def _forget_cookies(client: httpx.Client) -> Callable[[httpx.Response], None]:

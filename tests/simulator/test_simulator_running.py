@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -125,6 +126,15 @@ def test_state_bulk_api_serves_large_lists(harbor: HarborSimulator, api: httpx.C
     assert (summary["status"], summary["total"], summary["failed"]) == ("Failed", 50_000, 50_000)
     harbor.state.reset()
     assert harbor.state.execution_count() == 0
+
+
+def test_clock_keeps_going_when_the_wall_clock_steps_back(
+    harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = harbor.state.clock()
+    assert abs(before - time.time()) < 60  # epoch seconds: they become Harbor's times
+    monkeypatch.setattr(time, "time", lambda: before - 3600)  # NTP steps an hour back
+    assert harbor.state.clock() >= before
 
 
 def test_concurrent_writes_are_consistent(harbor: HarborSimulator) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,21 +10,16 @@ import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
-from tests.simulator.simulator_helpers import ADMIN, finished_execution, new_policy, start
-from tests.support import wait_for
+from tests.simulator.simulator_helpers import (
+    ADMIN,
+    FrozenClock,
+    finished_execution,
+    new_policy,
+    start,
+)
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 ZERO_TIME = "0001-01-01T00:00:00.000Z"
-
-
-@pytest.fixture
-def slow_tasks(harbor: HarborSimulator) -> Iterator[None]:
-    """Tasks of executions started in this test take long enough to watch them run."""
-    config = harbor.state.config
-    saved = config.task_duration
-    config.task_duration = 2.0
-    yield
-    config.task_duration = saved
 
 
 def error(response: httpx.Response) -> tuple[int, str, str]:
@@ -90,7 +83,9 @@ def test_semantics_04_request_id_echoed_or_made_up(api: httpx.Client) -> None:
     assert len(api.get("/registries").headers["X-Request-Id"]) >= 16
 
 
-def test_semantics_05_times_utc_millis_and_zero_time(api: httpx.Client, slow_tasks: None) -> None:
+def test_semantics_05_times_utc_millis_and_zero_time(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
     execution_id = start(api, 1)
     running = api.get(f"/replication/executions/{execution_id}").json()
     assert TIME.match(running["start_time"])
@@ -98,8 +93,17 @@ def test_semantics_05_times_utc_millis_and_zero_time(api: httpx.Client, slow_tas
     policy = api.get("/replication/policies/1").json()
     assert TIME.match(policy["creation_time"])
     assert TIME.match(policy["update_time"])
-    tasks = wait_for(lambda: api.get(f"/replication/executions/{execution_id}/tasks").json())
+    frozen_clock.advance(0.25)  # setup done: two tasks run, two wait
+    tasks = api.get(f"/replication/executions/{execution_id}/tasks").json()
+    assert len(tasks) == 4
     assert all(task["end_time"] == ZERO_TIME for task in tasks)
+    waiting = [task for task in tasks if task["status"] == "Pending"]
+    assert len(waiting) == 2
+    assert all(task["start_time"] == ZERO_TIME for task in waiting)
+    frozen_clock.advance(3)
+    final = api.get(f"/replication/executions/{execution_id}").json()
+    assert TIME.match(final["end_time"])
+    assert final["end_time"] != ZERO_TIME
 
 
 def test_semantics_06_error_body_code_and_content_type(
@@ -226,15 +230,17 @@ def test_semantics_12_defaults_conflicts_and_masked_secrets(api: httpx.Client) -
 
 
 def test_semantics_13_delete_policy_with_running_execution_is_412(
-    harbor: HarborSimulator, api: httpx.Client, slow_tasks: None
+    harbor: HarborSimulator, api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
     execution_id = start(api, 1)
+    frozen_clock.advance(0.25)  # its tasks run
     assert error(api.delete("/replication/policies/1")) == (
         412,
         "PRECONDITION",
         "contains executions that aren't in final status, stop the execution first",
     )
     api.put(f"/replication/executions/{execution_id}")
+    frozen_clock.advance(0.15)  # the stop lands
     finished_execution(api, execution_id)
     assert api.delete("/replication/policies/1").status_code == 200
     assert harbor.state.execution_count(policy_id=1) == 0
@@ -242,7 +248,7 @@ def test_semantics_13_delete_policy_with_running_execution_is_412(
 
 
 def test_semantics_14_start_unknown_disabled_and_single_active(
-    api: httpx.Client, slow_tasks: None
+    api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
     assert error(api.post("/replication/executions", json={"policy_id": 999}))[0] == 404
     disabled = new_policy(api, name="off", enabled=False)
@@ -253,36 +259,39 @@ def test_semantics_14_start_unknown_disabled_and_single_active(
     )
     single = new_policy(api, name="single", single_active_replication=True)
     first = start(api, single)
+    frozen_clock.advance(0.25)
     second = start(api, single)
     skipped = api.get(f"/replication/executions/{second}").json()
     assert skipped["status"] == "Failed"
     assert skipped["status_text"] == "Execution skipped: active replication still in progress."
-    assert api.get(f"/replication/executions/{first}").json().get("status") in (None, "InProgress")
+    assert api.get(f"/replication/executions/{first}").json()["status"] == "InProgress"
 
 
-def test_semantics_15_tasks_appear_in_the_background(api: httpx.Client, slow_tasks: None) -> None:
+def test_semantics_15_tasks_appear_in_the_background(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
     execution_id = start(api, 1)
     assert api.get(f"/replication/executions/{execution_id}").json()["total"] == 0
     assert api.get(f"/replication/executions/{execution_id}/tasks").json() == []
-    tasks = wait_for(lambda: api.get(f"/replication/executions/{execution_id}/tasks").json())
-    assert len(tasks) == 4
+    frozen_clock.advance(0.25)  # setup done
+    assert api.get(f"/replication/executions/{execution_id}").json()["total"] == 4
+    assert len(api.get(f"/replication/executions/{execution_id}/tasks").json()) == 4
 
 
-def test_semantics_16_execution_statuses_and_counters(api: httpx.Client, slow_tasks: None) -> None:
+def test_semantics_16_execution_statuses_and_counters(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
     execution_id = start(api, 1)
     pending = api.get(f"/replication/executions/{execution_id}").json()
     # the empty status: go-swagger leaves an empty optional string out of the body
     assert "status" not in pending
     assert pending["trigger"] == "manual"
-    running = wait_for(
-        lambda: (
-            (body := api.get(f"/replication/executions/{execution_id}").json()).get("status")
-            == "InProgress"
-            and body
-        )
-    )
+    frozen_clock.advance(0.25)  # setup done
+    running = api.get(f"/replication/executions/{execution_id}").json()
+    assert running["status"] == "InProgress"
     assert running["in_progress"] == running["total"] == 4
     api.put(f"/replication/executions/{execution_id}")
+    frozen_clock.advance(0.15)  # the stop lands
     final = finished_execution(api, execution_id)
     counted = sum(final[key] for key in ("succeed", "failed", "in_progress", "stopped"))
     assert counted == final["total"]
@@ -311,10 +320,13 @@ def test_semantics_17_task_vocabulary(api: httpx.Client) -> None:
     assert all(task["job_id"] for task in tasks)
 
 
-def test_semantics_18_stop_is_asynchronous(api: httpx.Client, slow_tasks: None) -> None:
+def test_semantics_18_stop_is_asynchronous(api: httpx.Client, frozen_clock: FrozenClock) -> None:
     execution_id = start(api, 1)
-    wait_for(lambda: api.get(f"/replication/executions/{execution_id}").json().get("status"))
+    frozen_clock.advance(0.25)  # two tasks run, two wait
     assert api.put(f"/replication/executions/{execution_id}").status_code == 200
+    still = api.get(f"/replication/executions/{execution_id}").json()
+    assert (still["status"], still["in_progress"]) == ("InProgress", 4)
+    frozen_clock.advance(0.15)  # the stop lands
     final = finished_execution(api, execution_id)
     assert final["status"] == "Stopped"
     assert final["stopped"] == 4
@@ -326,15 +338,15 @@ def test_semantics_18_stop_is_asynchronous(api: httpx.Client, slow_tasks: None) 
 
 
 def test_semantics_18_stop_during_setup_ends_stopped_without_tasks(
-    harbor: HarborSimulator, api: httpx.Client, slow_tasks: None
+    api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
     execution_id = start(api, 1)
     assert api.put(f"/replication/executions/{execution_id}").status_code == 200
+    frozen_clock.advance(0.15)  # the stop lands, still in setup
     final = finished_execution(api, execution_id)
     assert final["status"] == "Stopped"
     assert (final["total"], final["stopped"], final["succeed"]) == (0, 0, 0)
-    setup_ends = harbor.state.executions[execution_id].setup_until
-    wait_for(lambda: time.time() > setup_ends)  # when its tasks would have been created
+    frozen_clock.advance(3)  # past when its tasks would have been created and run
     assert api.get(f"/replication/executions/{execution_id}").json() == final
     assert api.get(f"/replication/executions/{execution_id}/tasks").json() == []
     stopped = api.get("/replication/executions", params={"status": "Stopped"}).json()
@@ -361,15 +373,44 @@ def test_semantics_19_task_log_text_and_wrong_execution(
     )
 
 
-def test_semantics_19_task_log_grows(api: httpx.Client, slow_tasks: None) -> None:
+def test_semantics_19_task_log_grows(api: httpx.Client, frozen_clock: FrozenClock) -> None:
     execution_id = start(api, 1)
-    tasks = wait_for(lambda: api.get(f"/replication/executions/{execution_id}/tasks").json())
+    frozen_clock.advance(0.25)  # setup done, the first tasks just begun
+    tasks = api.get(f"/replication/executions/{execution_id}/tasks").json()
     task_id = min(task["id"] for task in tasks)  # one of the first tasks to run
     url = f"/replication/executions/{execution_id}/tasks/{task_id}/log"
-    early = wait_for(lambda: api.get(url).text)
-    later = wait_for(lambda: text if (text := api.get(url).text) != early else None)
+    early = api.get(url).text
+    assert early
+    frozen_clock.advance(0.5)
+    later = api.get(url).text
     assert later.startswith(early)
+    assert len(later.splitlines()) > len(early.splitlines())
+    frozen_clock.advance(1)
+    assert api.get(url).text.splitlines()[-1].endswith("completed")
+
+
+def test_semantics_19_logs_of_a_stopped_execution_never_change(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
+    execution_id = start(api, 1)
+    frozen_clock.advance(0.25)  # two tasks run, two wait their turn
     api.put(f"/replication/executions/{execution_id}")
+    frozen_clock.advance(0.15)  # the stop lands
+    assert finished_execution(api, execution_id)["status"] == "Stopped"
+    tasks = api.get(f"/replication/executions/{execution_id}/tasks").json()
+    logs_url = f"/replication/executions/{execution_id}/tasks/{{}}/log"
+
+    def logs() -> dict[int, str]:
+        return {task["id"]: api.get(logs_url.format(task["id"])).text for task in tasks}
+
+    final_logs = logs()
+    ran, waited = min(final_logs), max(final_logs)
+    assert final_logs[ran].splitlines()[-1].endswith("the job is stopped")
+    # stopped before it started: it never ran, so it never wrote a line
+    assert final_logs[waited] == ""
+    frozen_clock.advance(10)  # long past when the waiting tasks would have started
+    assert logs() == final_logs
+    assert api.get(f"/replication/executions/{execution_id}/tasks").json() == tasks
 
 
 def test_semantics_20_bounded_history_per_policy(
@@ -520,9 +561,12 @@ def test_semantics_27_sort_and_newest_first(api: httpx.Client) -> None:
     assert [p["name"] for p in ascending] == ["pull-nginx", "push-prod-to-dr", "aaa"]
 
 
-def test_semantics_28_execution_and_task_filters(api: httpx.Client) -> None:
+def test_semantics_28_execution_and_task_filters(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
     one = start(api, 1)
-    two = start(api, 2)
+    two = start(api, 2)  # in the same millisecond: the newer id comes first
+    frozen_clock.advance(10)
     finished_execution(api, one)
     finished_execution(api, two)
     by_policy = api.get("/replication/executions", params={"policy_id": 2}).json()
