@@ -36,7 +36,8 @@ def _counts(execution: ReplicationExecution) -> dict[str, int]:
 
 
 class _Reporter(Protocol):
-    """Shows each execution read while waiting; entered for as long as the waiting lasts."""
+    """Shows each execution read while waiting, with the seconds waited when it was read;
+    entered for as long as the waiting lasts."""
 
     def __enter__(self) -> _Reporter: ...
 
@@ -47,15 +48,14 @@ class _Reporter(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def __call__(self, execution: ReplicationExecution) -> None: ...
+    def __call__(self, execution: ReplicationExecution, waited: float) -> None: ...
 
 
 class _PlainProgress:
     """One line on stderr each time the status or a counter changes."""
 
-    def __init__(self, execution_id: int, started: float) -> None:
+    def __init__(self, execution_id: int) -> None:
         self._execution_id = execution_id
-        self._started = started
         self._last: tuple[object, ...] | None = None
 
     def __enter__(self) -> _PlainProgress:
@@ -64,7 +64,7 @@ class _PlainProgress:
     def __exit__(self, *exc_info: object) -> None:
         return None
 
-    def __call__(self, execution: ReplicationExecution) -> None:
+    def __call__(self, execution: ReplicationExecution, waited: float) -> None:
         counts = _counts(execution)
         state = (status_word(execution.status), *counts.values())
         if state == self._last:
@@ -75,7 +75,7 @@ class _PlainProgress:
             f"execution {self._execution_id}: {state[0]}, {done}/{counts['total']} tasks done "
             f"({counts['succeed']} succeeded, {counts['failed']} failed, "
             f"{counts['stopped']} stopped), {counts['in_progress']} in progress, "
-            f"{time.monotonic() - self._started:.1f}s",
+            f"{waited:.1f}s",
             err=True,
         )
 
@@ -126,7 +126,7 @@ class _LiveProgress:
     ) -> None:
         self._progress.stop()
 
-    def __call__(self, execution: ReplicationExecution) -> None:
+    def __call__(self, execution: ReplicationExecution, waited: float) -> None:
         counts = _counts(execution)
         self._progress.update(
             self._task,
@@ -165,30 +165,39 @@ def _summary(
 
 def follow(session: Session, execution_id: int, timeout: float | None, poll_interval: float) -> int:
     """Wait for the execution to end, showing progress; print a summary; return the exit status."""
-    from harbor_replication import WaitTimeoutError
+    from harbor_replication import FINAL_STATUSES, WaitTimeoutError
 
     client = session.client()
-    # One clock for the progress lines and the summary: seconds since the waiting began.
+    # One clock for the progress lines and the summary: seconds since the waiting began,
+    # taken as each execution is read, so the summary's time is the last line's.
     started = time.monotonic()
+    waited = 0.0
     reporter: _Reporter = (
         _LiveProgress(execution_id)
         if console(stderr=True).is_terminal
-        else _PlainProgress(execution_id, started)
+        else _PlainProgress(execution_id)
     )
+
+    def on_progress(read: ReplicationExecution) -> None:
+        nonlocal waited
+        waited = time.monotonic() - started
+        reporter(read, waited)
+
+    timed_out: WaitTimeoutError | None = None
     try:
         with reporter:
-            execution = client.wait_for_replication(
-                execution_id, timeout=timeout, poll_interval=poll_interval, on_progress=reporter
-            )
-    except WaitTimeoutError as exc:
-        execution = client.get_replication(execution_id)
-        _report(session, execution_id, execution, time.monotonic() - started)
-        click.echo(
-            f"harbor-replication: {exc}; it goes on "
-            f"(stop it with: harbor-replication stop {execution_id})",
-            err=True,
-        )
-        return ExitStatus.TIMED_OUT
+            try:
+                execution = client.wait_for_replication(
+                    execution_id,
+                    timeout=timeout,
+                    poll_interval=poll_interval,
+                    on_progress=on_progress,
+                )
+            except WaitTimeoutError as exc:
+                timed_out = exc
+                # Where it stands now: it may have ended since the last poll.
+                execution = client.get_replication(execution_id)
+                on_progress(execution)
     except KeyboardInterrupt:
         click.echo(
             f"\ninterrupted; execution {execution_id} goes on "
@@ -196,8 +205,15 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
             err=True,
         )
         return ExitStatus.INTERRUPTED
-    _report(session, execution_id, execution, time.monotonic() - started)
-    return EXIT_FOR_STATUS.get(status_word(execution.status), ExitStatus.FAILED)
+    _report(session, execution_id, execution, waited)
+    if timed_out is None or execution.status in FINAL_STATUSES:
+        return EXIT_FOR_STATUS.get(status_word(execution.status), ExitStatus.FAILED)
+    click.echo(
+        f"harbor-replication: {timed_out}; it goes on "
+        f"(stop it with: harbor-replication stop {execution_id})",
+        err=True,
+    )
+    return ExitStatus.TIMED_OUT
 
 
 def _report(

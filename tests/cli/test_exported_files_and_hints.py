@@ -223,7 +223,8 @@ def test_stop_wait_counts_the_time_on_one_clock(
     summary = re.search(r" after (\d+\.\d)s\. ", result.stdout)
     assert progress, result.stderr
     assert summary, result.stdout
-    assert 0 <= float(summary[1]) - float(progress[-1]) <= 0.1
+    # Both are read off the moment the final execution was read.
+    assert summary[1] == progress[-1]
 
 
 def test_a_raw_query_harbor_refuses_exits_5_as_help_says(run: Run) -> None:
