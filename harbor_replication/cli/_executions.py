@@ -164,12 +164,14 @@ def tasks(
 
 
 def _task_running(client: ReplicationClient, execution_id: int, task_id: int) -> bool:
-    """Whether the task is among the execution's InProgress tasks.
+    """Whether the task has not ended yet.
 
     Harbor has no GET for one task. Newest start first, the running tasks (as many as the
     job service has workers) come before the merely scheduled ones, which have no start
-    time yet: a started task is found, or known not to run, within a page or two.
+    time yet: a running task is found within a page or two.
     """
+    from harbor_replication import FINAL_STATUSES
+
     in_progress = client.iter_replication_tasks(
         execution_id, status="InProgress", sort="-start_time", page_size=100
     )
@@ -177,7 +179,13 @@ def _task_running(client: ReplicationClient, execution_id: int, task_id: int) ->
         if task.id == task_id:
             return True
         if not task.start_time:
-            return False
+            break
+    # Not seen running; but tasks ending between two page reads move the later pages
+    # forward, past a running task. All the tasks by id is a list that only grows at its
+    # end: its pages do not move, so it tells for sure.
+    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
+        if task.id == task_id:
+            return task.status not in FINAL_STATUSES
     return False
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
-import pytest
 from click.testing import CliRunner, Result
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,7 +21,6 @@ from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.cli.conftest import ADMIN_ENV, Run, Script
 from tests.contract_checks import with_contract
-from tests.support import wait_for
 
 FAST = ("--poll-interval", "0.02")
 
@@ -114,25 +114,88 @@ def test_executions_list_show_tasks_and_log(run: Run, make_policy: Callable[[str
     assert followed.stdout == log.stdout
 
 
-@pytest.fixture(scope="module")
-def slow_harbor() -> Iterator[HarborSimulator]:
-    """Tasks that take long enough to time out on and to stop."""
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=2))) as harbor:
-        yield harbor
+@dataclass
+class FrozenClock:
+    """The simulator's clock: it stands still, but for the steps a test takes."""
+
+    now: float = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_timeout_exits_3_and_stop_wait_exits_2(slow_harbor: HarborSimulator) -> None:
-    runner = CliRunner(env={"HARBOR_URL": slow_harbor.url, **ADMIN_ENV})
-    timed_out = runner.invoke(cli, ["start", "1", "--timeout", "0.6", *FAST])
-    assert timed_out.exit_code == 3
-    assert "did not finish within 0.6s" in timed_out.stderr
-    execution_id = timed_out.stdout.split("Started execution ")[1].split()[0]
-    # The summary still tells where the execution stands.
-    assert f"Execution {execution_id} of policy 1: InProgress" in timed_out.stdout
+class _BeforeEachRequest:
+    """Calls ``hook`` with each request (it may move the clock) before the simulator answers."""
 
-    stopped = runner.invoke(cli, ["stop", execution_id, "--wait", *FAST])
+    def __init__(self, app: ASGIApp, hook: Callable[[Scope], None]) -> None:
+        self.app = app
+        self.hook = hook
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.hook(scope)
+        await self.app(scope, receive, send)
+
+
+def before_each_request(hook: Callable[[Scope], None]) -> Middleware:
+    return Middleware(_BeforeEachRequest, hook=hook)
+
+
+def _is_execution_read(scope: Scope) -> bool:
+    return scope["method"] == "GET" and re.search(r"/executions/\d+$", scope["path"]) is not None
+
+
+def test_timeout_exits_3_and_stop_wait_exits_2() -> None:
+    clock = FrozenClock()
+    stop_asked = False
+
+    def pass_time_once_stopping(scope: Scope) -> None:
+        nonlocal stop_asked
+        if scope["method"] == "PUT":
+            stop_asked = True
+        elif stop_asked and _is_execution_read(scope):
+            clock.now += 1  # past the moment the stop takes effect
+
+    config = SimulatorConfig(middleware=[before_each_request(pass_time_once_stopping)])
+    with HarborSimulator(with_contract(config)) as harbor:
+        harbor.state.clock = clock
+        runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
+        timed_out = runner.invoke(cli, ["start", "1", "--timeout", "0.6", *FAST])
+        assert timed_out.exit_code == 3
+        assert "did not finish within 0.6s" in timed_out.stderr
+        execution_id = timed_out.stdout.split("Started execution ")[1].split()[0]
+        # The summary still tells where the execution stands (not begun: the clock stands).
+        assert f"Execution {execution_id} of policy 1: Pending after " in timed_out.stdout
+
+        stopped = runner.invoke(cli, ["stop", execution_id, "--wait", *FAST])
     assert stopped.exit_code == 2, stopped.output
-    assert "Stopped" in stopped.stdout
+    assert f"Execution {execution_id} of policy 1: Stopped after " in stopped.stdout
+
+
+def test_a_wait_timing_out_as_the_execution_ends_reports_the_end() -> None:
+    clock = FrozenClock()
+    execution_reads = 0
+
+    def end_all_on_the_second_read(scope: Scope) -> None:
+        nonlocal execution_reads
+        if _is_execution_read(scope):
+            execution_reads += 1
+            if execution_reads == 2:
+                clock.now += 3600
+
+    config = SimulatorConfig(middleware=[before_each_request(end_all_on_the_second_read)])
+    with HarborSimulator(with_contract(config)) as harbor:
+        harbor.state.clock = clock
+        runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
+        # --timeout 0: one read, Pending, then the time is up; the read after it finds the end.
+        result = runner.invoke(cli, ["start", "1", "--timeout", "0", *FAST])
+
+    assert execution_reads == 2
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Execution \d+ of policy 1: Succeed after ", result.stdout), result.stdout
+    assert "did not finish" not in result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("execution ")]
+    assert " Succeed, " in progress[-1]
 
 
 @dataclass
@@ -170,15 +233,15 @@ class _Tallying:
         self.tally.log_sizes.append(size)
 
 
-def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Path) -> None:
-    # 250 tasks, one at a time: listing them all would take 3 pages per poll.
+def _many_artifacts_seed(tmp_path: Path, count: int) -> Path:
+    """A seed whose policy 1 copies ``count`` artifacts (over 200: more than 2 pages of tasks)."""
     seed = {
         "registries": [
             {
                 "name": "hub",
                 "type": "docker-hub",
                 "url": "https://hub.docker.com",
-                "artifacts": [{"repository": "library/many", "tags": list(map(str, range(250)))}],
+                "artifacts": [{"repository": "library/many", "tags": list(map(str, range(count)))}],
             }
         ],
         "policies": [
@@ -191,41 +254,56 @@ def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Pa
             }
         ],
     }
-    (tmp_path / "seed.json").write_text(json.dumps(seed))
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed))
+    return path
+
+
+def _follow_log(harbor: HarborSimulator, execution_id: int, task_id: int) -> Result:
+    """``log --follow`` in a thread, so a follow that never ends fails instead of hanging."""
+    runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
+    command = ["log", "--follow", str(execution_id), str(task_id), *FAST]
+    results: list[Result] = []
+    follower = threading.Thread(target=lambda: results.append(runner.invoke(cli, command)))
+    follower.start()
+    follower.join(timeout=60)
+    assert not follower.is_alive(), "log --follow did not end with its task"
+    [result] = results
+    return result
+
+
+def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Path) -> None:
+    # 250 tasks, one at a time: listing them all would take 3 pages per poll.
+    clock = FrozenClock()
     tally = RequestTally()
+
+    def copy_on_while_the_log_is_read(scope: Scope) -> None:
+        if scope["path"].endswith("/log"):
+            clock.now += 0.1  # a tenth of a copy per read: the log grows by a line or none
+
     config = SimulatorConfig(
+        seed=_many_artifacts_seed(tmp_path, 250),
         task_duration=1.0,
         task_concurrency=1,
-        seed=tmp_path / "seed.json",
-        middleware=[tally.middleware()],
+        middleware=[tally.middleware(), before_each_request(copy_on_while_the_log_is_read)],
     )
     with (
         HarborSimulator(with_contract(config)) as harbor,
         ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client,
     ):
+        harbor.state.clock = clock
         execution_id = location_id(client.start_replication(1))
-        # The first task, from the moment it has started (a pending task has no log yet).
-        running = wait_for(
-            lambda: client.get_replication_tasks(execution_id, "InProgress"), 10, "no task started"
-        )
-        task_id = running[0].id
-        assert isinstance(task_id, int)
+        clock.now += 0.25  # past the setup (a fifth of a copy): the first copy has begun
+        [running] = client.get_replication_tasks(execution_id, "InProgress", page_size=1, limit=1)
+        assert isinstance(running.id, int)
         tally.counts.clear()
-        tally.log_sizes.clear()
 
-        runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
-        command = ["log", "--follow", str(execution_id), str(task_id), *FAST]
-        results: list[Result] = []
-        follower = threading.Thread(target=lambda: results.append(runner.invoke(cli, command)))
-        follower.start()
-        follower.join(timeout=20)
-        assert not follower.is_alive(), "log --follow did not end with its task"
-        whole_log = client.get_replication_task_log(execution_id, task_id)
+        result = _follow_log(harbor, execution_id, running.id)
+        whole_log = client.get_replication_task_log(execution_id, running.id)
 
-    [result] = results
     assert result.exit_code == 0, result.output
     assert result.stdout == whole_log
-    assert whole_log.rstrip().endswith(f"copy {running[0].src_resource} completed")
+    assert whole_log.rstrip().endswith(f"copy {running.src_resource} completed")
     # It printed the log as the task wrote it: Harbor sent it at several lengths.
     assert len(set(tally.log_sizes) - {0}) >= 3
     # Per poll: the execution and the log, and a page of running tasks at most.
@@ -234,41 +312,77 @@ def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Pa
     assert tally.counts["other"] <= polls
 
 
-class _EndingTasksOnStatusCheck:
-    """Moves the simulator's clock past every task's end when the task list is asked for.
+def test_log_follow_goes_on_when_ending_tasks_shift_the_pages_of_running_ones(
+    tmp_path: Path,
+) -> None:
+    # 250 tasks at once; the followed one is the first of the 2nd page of running tasks.
+    clock = FrozenClock()
+    shifting = False
+    walks_by_id = 0
 
-    So a task ends exactly between ``log --follow`` reading its log and asking whether it
-    still runs: the race that loses the last lines if the log is not read once more.
-    """
-
-    def __init__(self, app: ASGIApp, end: Callable[[], None]) -> None:
-        self.app = app
-        self.end = end
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("path", "").endswith("/tasks"):
-            self.end()
-        await self.app(scope, receive, send)
-
-
-def test_log_follow_prints_the_last_lines_of_a_task_that_ends_between_polls() -> None:
-    now = 1_800_000_000.0
-    following = False
-
-    def end_every_task() -> None:
-        nonlocal now
-        if following:
-            now += 3600
+    def shift_pages_then_end(scope: Scope) -> None:
+        """Running tasks' later pages come a page late, as if 100 tasks ended between reads;
+        the 2nd walk through all the tasks finds every copy done."""
+        nonlocal walks_by_id
+        query = dict(parse_qsl(scope["query_string"].decode()))
+        if not shifting or not scope["path"].endswith("/tasks"):
+            return
+        if query.get("status") == "InProgress" and int(query.get("page", "1")) > 1:
+            query["page"] = str(int(query["page"]) + 1)
+            scope["query_string"] = urlencode(query).encode()
+        elif query.get("sort") == "id" and query.get("page", "1") == "1":
+            walks_by_id += 1
+            if walks_by_id == 2:
+                clock.now += 3600
 
     config = SimulatorConfig(
+        seed=_many_artifacts_seed(tmp_path, 250),
         task_duration=10.0,
-        middleware=[Middleware(_EndingTasksOnStatusCheck, end=end_every_task)],
+        task_concurrency=250,
+        middleware=[before_each_request(shift_pages_then_end)],
     )
     with (
         HarborSimulator(with_contract(config)) as harbor,
         ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client,
     ):
-        harbor.state.clock = lambda: now
+        harbor.state.clock = clock
+        execution_id = location_id(client.start_replication(1))
+        clock.now += 2 + 5  # past the setup (a fifth of a copy), halfway through the copies
+        [task] = client.get_replication_tasks(
+            execution_id, "InProgress", sort="-start_time", page=2, page_size=100, limit=1
+        )
+        assert isinstance(task.id, int)
+        partial_log = client.get_replication_task_log(execution_id, task.id)
+
+        shifting = True
+        result = _follow_log(harbor, execution_id, task.id)
+        whole_log = client.get_replication_task_log(execution_id, task.id)
+
+    assert "completed" not in partial_log.splitlines()[-1]
+    assert walks_by_id == 2
+    assert result.exit_code == 0, result.output
+    assert result.stdout == whole_log
+    assert whole_log.rstrip().endswith(f"copy {task.src_resource} completed")
+
+
+def test_log_follow_prints_the_last_lines_of_a_task_that_ends_between_polls() -> None:
+    clock = FrozenClock()
+    following = False
+
+    def end_every_task_on_status_check(scope: Scope) -> None:
+        """So a task ends exactly between ``log --follow`` reading its log and asking whether
+        it still runs: the race that loses the last lines if the log is not read once more."""
+        if following and scope["path"].endswith("/tasks"):
+            clock.now += 3600
+
+    config = SimulatorConfig(
+        task_duration=10.0, middleware=[before_each_request(end_every_task_on_status_check)]
+    )
+    with (
+        HarborSimulator(with_contract(config)) as harbor,
+        ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client,
+    ):
+        harbor.state.clock = clock
         policy = client.create_replication_policy(
             {
                 "name": "one-artifact",
@@ -283,15 +397,13 @@ def test_log_follow_prints_the_last_lines_of_a_task_that_ends_between_polls() ->
             }
         )
         execution_id = location_id(client.start_replication(location_id(policy)))
-        now += 5  # halfway through the copy, the clock standing still
+        clock.now += 5  # halfway through the copy, the clock standing still
         [task] = client.get_replication_tasks(execution_id)
         assert isinstance(task.id, int)
         partial_log = client.get_replication_task_log(execution_id, task.id)
 
         following = True
-        runner = CliRunner(env={"HARBOR_URL": harbor.url, **ADMIN_ENV})
-        command = ["log", "--follow", str(execution_id), str(task.id), *FAST]
-        result = runner.invoke(cli, command, catch_exceptions=False)
+        result = _follow_log(harbor, execution_id, task.id)
         whole_log = client.get_replication_task_log(execution_id, task.id)
 
     assert "completed" not in partial_log.splitlines()[-1]
