@@ -61,6 +61,26 @@ async def create_policy(harbor: Harbor, name: str, **changes: Any) -> int:
     return location_id(await harbor.create_replication_policy(policy_body(name, **changes)))
 
 
+class StoppedClock:
+    """The simulator's clock standing still: simulated time passes only by :meth:`advance`,
+    so an execution is running, stopping or finished when the test says, however slow the
+    machine is."""
+
+    def __init__(self, simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = simulator.state.clock()
+        # monkeypatch gives the shared simulator its real clock back after the test
+        monkeypatch.setattr(simulator.state, "clock", lambda: self.now)
+        self.task_duration = simulator.config.task_duration
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> StoppedClock:
+    return StoppedClock(simulator, monkeypatch)
+
+
 # --- construction ---------------------------------------------------------------------
 
 
@@ -511,40 +531,50 @@ async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str
 
 
 async def test_unset_times_are_none_not_year_one(
-    harbor: Harbor, unique: Callable[[str], str]
+    harbor: Harbor, clock: StoppedClock, unique: Callable[[str], str]
 ) -> None:
     policy_id = await create_policy(harbor, unique("zero"))
     execution_id = location_id(await harbor.start_replication(policy_id))
-    execution = await harbor.get_replication(execution_id)
-    if execution.status not in ("Succeed", "Failed", "Stopped"):
-        assert execution.end_time is None
+    clock.advance(clock.task_duration / 2)  # its first tasks run, the others wait
+    running = await harbor.get_replication(execution_id)
+    assert (running.status, running.end_time) == ("InProgress", None)
+    tasks = await harbor.get_replication_tasks(execution_id, page_size=100)
+    assert {t.end_time for t in tasks} == {None}
+    assert None in {t.start_time for t in tasks}
+    assert all(t.start_time.year > 1 for t in tasks if t.start_time is not None)
+
     await harbor.stop_replication(execution_id)
-    stopped = await harbor.wait_for_replication(execution_id, timeout=30, poll_interval=0.02)
-    assert stopped.status in ("Stopped", "Succeed")
-    for task in await harbor.get_replication_tasks(execution_id, page_size=100):
-        assert task.end_time is None or task.end_time.year > 1
-        assert task.start_time is None or task.start_time.year > 1
+    clock.advance(clock.task_duration)
+    stopped = await harbor.get_replication(execution_id)
+    assert stopped.status == "Stopped"
+    assert isinstance(stopped.end_time, datetime)
+    tasks = await harbor.get_replication_tasks(execution_id, page_size=100)
+    # the tasks that never started have no start time, not Go's year 1
+    assert None in {t.start_time for t in tasks}
+    assert all(t.start_time.year > 1 for t in tasks if t.start_time is not None)
+    assert all(t.end_time is not None and t.end_time.year > 1 for t in tasks)
+    await harbor.delete_replication_policy(policy_id)
 
 
 async def test_stop_a_running_replication(
-    kind: str, simulator: HarborSimulator, unique: Callable[[str], str]
+    harbor: Harbor, clock: StoppedClock, unique: Callable[[str], str]
 ) -> None:
-    slow = make_client(kind, simulator.url)
-    harbor = Harbor(slow)
-    try:
-        policy_id = await create_policy(harbor, unique("stop"))
-        execution_id = location_id(await harbor.start_replication(policy_id))
-        with pytest.raises(PreconditionFailedError):
-            # Harbor refuses to delete a policy while one of its executions runs.
-            await harbor.delete_replication_policy(policy_id)
-        await harbor.stop_replication(execution_id)
-        final = await harbor.wait_for_replication(execution_id, timeout=30, poll_interval=0.02)
-        assert final.status in ("Stopped", "Succeed")
+    policy_id = await create_policy(harbor, unique("stop"))
+    execution_id = location_id(await harbor.start_replication(policy_id))
+    clock.advance(clock.task_duration / 2)
+    assert (await harbor.get_replication(execution_id)).status == "InProgress"
+    with pytest.raises(PreconditionFailedError):
+        # Harbor refuses to delete a policy while one of its executions runs.
         await harbor.delete_replication_policy(policy_id)
-        with pytest.raises(NotFoundError):
-            await harbor.get_replication(execution_id)
-    finally:
-        await close(slow)
+
+    await harbor.stop_replication(execution_id)
+    clock.advance(clock.task_duration)  # past the moment the stop takes effect
+    final = await harbor.wait_for_replication(execution_id, timeout=30, poll_interval=0.02)
+    assert (final.status, final.succeed) == ("Stopped", 0)
+    assert final.stopped == final.total > 0
+    await harbor.delete_replication_policy(policy_id)
+    with pytest.raises(NotFoundError):
+        await harbor.get_replication(execution_id)
 
 
 async def test_start_errors(harbor: Harbor, unique: Callable[[str], str]) -> None:
@@ -563,15 +593,20 @@ async def test_start_errors(harbor: Harbor, unique: Callable[[str], str]) -> Non
 
 
 async def test_wait_for_replication_times_out(
-    harbor: Harbor, simulator: HarborSimulator, unique: Callable[[str], str]
+    harbor: Harbor, clock: StoppedClock, unique: Callable[[str], str]
 ) -> None:
     policy_id = await create_policy(harbor, unique("wait"))
     execution_id = location_id(await harbor.start_replication(policy_id))
+    clock.advance(clock.task_duration / 2)
     with pytest.raises(WaitTimeoutError) as caught:
         await harbor.wait_for_replication(execution_id, timeout=0, poll_interval=0.01)
-    assert caught.value.execution_id == execution_id
-    await harbor.stop_replication(execution_id)
-    await harbor.wait_for_replication(execution_id, timeout=30, poll_interval=0.02)
+    assert (caught.value.execution_id, caught.value.last_status) == (execution_id, "InProgress")
+
+    clock.advance(1.0)  # far past the end of its tasks
+    final = await harbor.wait_for_replication(execution_id, timeout=0, poll_interval=0.01)
+    assert (final.status, final.succeed) == ("Succeed", final.total)
+    assert final.total > 0
+    await harbor.delete_replication_policy(policy_id)
 
 
 async def test_text_that_looks_like_go_zero_time_is_kept(
