@@ -46,7 +46,7 @@ class Fault(StrEnum):
     TRUNCATED = "truncated"
     """Half the body arrives (its Content-Length promised all), then a reset."""
     STALL = "stall"
-    """Harbor does the work, the answer waits ``stall`` seconds (past a client's timeout)."""
+    """Harbor does the work, the answer waits ``stall`` seconds or until the client gives up."""
 
 
 # What a flaky network and proxy do now and then; retrying may help with every one of them.
@@ -241,7 +241,12 @@ class FaultMiddleware:
             # the other faults were answered before the work; a stall answers late, if the
             # client still waits for it
             assert fault is Fault.STALL, fault
-            await asyncio.sleep(self.injector.config.stall)
+            try:
+                async with asyncio.timeout(self.injector.config.stall):
+                    await _disconnected(receive)
+                return  # the client gave up waiting: nobody to answer
+            except TimeoutError:
+                pass
             if recorded.start is not None:
                 await send(recorded.start)
             await send({"type": "http.response.body", "body": b"".join(recorded.body)})
@@ -260,8 +265,13 @@ class FaultMiddleware:
         # Returning only once the server has seen the disconnect keeps uvicorn from
         # reporting an unfinished response.
         async with asyncio.timeout(5):
-            while (await receive())["type"] != "http.disconnect":
-                pass
+            await _disconnected(receive)
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Return once the client has gone (the request body, if still unread, is skipped)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _answer(

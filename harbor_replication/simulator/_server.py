@@ -204,7 +204,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--stall-seconds",
         type=float,
         default=defaults.faults.stall,
-        help="how long a stalled answer is held back (default %(default)s)",
+        help="how long a stalled answer is held back if the client waits (default %(default)s)",
     )
     tls = parser.add_argument_group("HTTPS")
     tls.add_argument(
