@@ -18,12 +18,14 @@ from tests.contract_checks import (
 from tests.support import Harbor, close, make_client
 
 _names = itertools.count(1)
+# How long each task of the shared simulator takes.
+TASK_DURATION = 0.02
 
 
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[HarborSimulator]:
-    """A simulated Harbor whose tasks take 20 ms each, shared by the whole session."""
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.02))) as harbor:
+    """A simulated Harbor whose tasks take TASK_DURATION each, shared by the whole session."""
+    with HarborSimulator(with_contract(SimulatorConfig(task_duration=TASK_DURATION))) as harbor:
         yield harbor
 
 

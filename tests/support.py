@@ -6,9 +6,14 @@ import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from harbor_replication import AsyncReplicationClient, ReplicationClient
+
+if TYPE_CHECKING:
+    import pytest
+
+    from harbor_replication.simulator import HarborSimulator
 
 ADMIN = ("admin", "Harbor12345")
 # How often a wait looks again while simulated time passes.
@@ -41,6 +46,27 @@ async def wait_for_async(
             raise AssertionError(failure)
         await asyncio.sleep(_POLL_INTERVAL)
     return result
+
+
+class FrozenClock:
+    """A simulator clock standing still: simulated time passes only when the test moves it,
+    so what a request sees does not depend on how fast the machine is."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def freeze_clock(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Stop ``simulator``'s clock at this moment; monkeypatch restarts it after the test."""
+    clock = FrozenClock(simulator.state.clock())
+    monkeypatch.setattr(simulator.state, "clock", clock)
+    return clock
 
 
 class Harbor:

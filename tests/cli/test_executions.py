@@ -21,6 +21,7 @@ from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.cli.conftest import ADMIN_ENV, Run, Script
 from tests.contract_checks import with_contract
+from tests.support import FrozenClock
 
 FAST = ("--poll-interval", "0.02")
 
@@ -114,16 +115,6 @@ def test_executions_list_show_tasks_and_log(run: Run, make_policy: Callable[[str
     assert followed.stdout == log.stdout
 
 
-@dataclass
-class FrozenClock:
-    """The simulator's clock: it stands still, but for the steps a test takes."""
-
-    now: float = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class _BeforeEachRequest:
     """Calls ``hook`` with each request (it may move the clock) before the simulator answers."""
 
@@ -154,7 +145,7 @@ def test_timeout_exits_3_and_stop_wait_exits_2() -> None:
         if scope["method"] == "PUT":
             stop_asked = True
         elif stop_asked and _is_execution_read(scope):
-            clock.now += 1  # past the moment the stop takes effect
+            clock.advance(1)  # past the moment the stop takes effect
 
     config = SimulatorConfig(middleware=[before_each_request(pass_time_once_stopping)])
     with HarborSimulator(with_contract(config)) as harbor:
@@ -181,7 +172,7 @@ def test_a_wait_timing_out_as_the_execution_ends_reports_the_end() -> None:
         if _is_execution_read(scope):
             execution_reads += 1
             if execution_reads == 2:
-                clock.now += 3600
+                clock.advance(3600)
 
     config = SimulatorConfig(middleware=[before_each_request(end_all_on_the_second_read)])
     with HarborSimulator(with_contract(config)) as harbor:
@@ -279,7 +270,7 @@ def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Pa
 
     def copy_on_while_the_log_is_read(scope: Scope) -> None:
         if scope["path"].endswith("/log"):
-            clock.now += 0.1  # a tenth of a copy per read: the log grows by a line or none
+            clock.advance(0.1)  # a tenth of a copy per read: the log grows by a line or none
 
     config = SimulatorConfig(
         seed=_many_artifacts_seed(tmp_path, 250),
@@ -293,7 +284,7 @@ def test_log_follow_prints_a_growing_log_with_few_requests_per_poll(tmp_path: Pa
     ):
         harbor.state.clock = clock
         execution_id = location_id(client.start_replication(1))
-        clock.now += 0.25  # past the setup (a fifth of a copy): the first copy has begun
+        clock.advance(0.25)  # past the setup (a fifth of a copy): the first copy has begun
         [running] = client.get_replication_tasks(execution_id, "InProgress", page_size=1, limit=1)
         assert isinstance(running.id, int)
         tally.counts.clear()
@@ -333,7 +324,7 @@ def test_log_follow_goes_on_when_ending_tasks_shift_the_pages_of_running_ones(
         elif query.get("sort") == "id" and query.get("page", "1") == "1":
             walks_by_id += 1
             if walks_by_id == 2:
-                clock.now += 3600
+                clock.advance(3600)
 
     config = SimulatorConfig(
         seed=_many_artifacts_seed(tmp_path, 250),
@@ -347,7 +338,7 @@ def test_log_follow_goes_on_when_ending_tasks_shift_the_pages_of_running_ones(
     ):
         harbor.state.clock = clock
         execution_id = location_id(client.start_replication(1))
-        clock.now += 2 + 5  # past the setup (a fifth of a copy), halfway through the copies
+        clock.advance(2 + 5)  # past the setup (a fifth of a copy), halfway through the copies
         [task] = client.get_replication_tasks(
             execution_id, "InProgress", sort="-start_time", page=2, page_size=100, limit=1
         )
@@ -373,7 +364,7 @@ def test_log_follow_prints_the_last_lines_of_a_task_that_ends_between_polls() ->
         """So a task ends exactly between ``log --follow`` reading its log and asking whether
         it still runs: the race that loses the last lines if the log is not read once more."""
         if following and scope["path"].endswith("/tasks"):
-            clock.now += 3600
+            clock.advance(3600)
 
     config = SimulatorConfig(
         task_duration=10.0, middleware=[before_each_request(end_every_task_on_status_check)]
@@ -397,7 +388,7 @@ def test_log_follow_prints_the_last_lines_of_a_task_that_ends_between_polls() ->
             }
         )
         execution_id = location_id(client.start_replication(location_id(policy)))
-        clock.now += 5  # halfway through the copy, the clock standing still
+        clock.advance(5)  # halfway through the copy, the clock standing still
         [task] = client.get_replication_tasks(execution_id)
         assert isinstance(task.id, int)
         partial_log = client.get_replication_task_log(execution_id, task.id)

@@ -35,7 +35,8 @@ from harbor_replication.models import (
 )
 from harbor_replication.query import AnyOf, Fuzzy
 from harbor_replication.simulator import HarborSimulator
-from tests.support import ADMIN, Harbor, close, make_client
+from tests.conftest import TASK_DURATION
+from tests.support import ADMIN, FrozenClock, Harbor, close, freeze_clock, make_client
 
 DOCKER_HUB = 1  # the first registry of the simulator's built-in seed
 
@@ -61,24 +62,9 @@ async def create_policy(harbor: Harbor, name: str, **changes: Any) -> int:
     return location_id(await harbor.create_replication_policy(policy_body(name, **changes)))
 
 
-class StoppedClock:
-    """The simulator's clock standing still: simulated time passes only by :meth:`advance`,
-    so an execution is running, stopping or finished when the test says, however slow the
-    machine is."""
-
-    def __init__(self, simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.now = simulator.state.clock()
-        # monkeypatch gives the shared simulator its real clock back after the test
-        monkeypatch.setattr(simulator.state, "clock", lambda: self.now)
-        self.task_duration = simulator.config.task_duration
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> StoppedClock:
-    return StoppedClock(simulator, monkeypatch)
+def clock(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    return freeze_clock(simulator, monkeypatch)
 
 
 # --- construction ---------------------------------------------------------------------
@@ -531,11 +517,11 @@ async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str
 
 
 async def test_unset_times_are_none_not_year_one(
-    harbor: Harbor, clock: StoppedClock, unique: Callable[[str], str]
+    harbor: Harbor, clock: FrozenClock, unique: Callable[[str], str]
 ) -> None:
     policy_id = await create_policy(harbor, unique("zero"))
     execution_id = location_id(await harbor.start_replication(policy_id))
-    clock.advance(clock.task_duration / 2)  # its first tasks run, the others wait
+    clock.advance(TASK_DURATION / 2)  # its first tasks run, the others wait
     running = await harbor.get_replication(execution_id)
     assert (running.status, running.end_time) == ("InProgress", None)
     tasks = await harbor.get_replication_tasks(execution_id, page_size=100)
@@ -544,7 +530,7 @@ async def test_unset_times_are_none_not_year_one(
     assert all(t.start_time.year > 1 for t in tasks if t.start_time is not None)
 
     await harbor.stop_replication(execution_id)
-    clock.advance(clock.task_duration)
+    clock.advance(TASK_DURATION)
     stopped = await harbor.get_replication(execution_id)
     assert stopped.status == "Stopped"
     assert isinstance(stopped.end_time, datetime)
@@ -557,18 +543,18 @@ async def test_unset_times_are_none_not_year_one(
 
 
 async def test_stop_a_running_replication(
-    harbor: Harbor, clock: StoppedClock, unique: Callable[[str], str]
+    harbor: Harbor, clock: FrozenClock, unique: Callable[[str], str]
 ) -> None:
     policy_id = await create_policy(harbor, unique("stop"))
     execution_id = location_id(await harbor.start_replication(policy_id))
-    clock.advance(clock.task_duration / 2)
+    clock.advance(TASK_DURATION / 2)
     assert (await harbor.get_replication(execution_id)).status == "InProgress"
     with pytest.raises(PreconditionFailedError):
         # Harbor refuses to delete a policy while one of its executions runs.
         await harbor.delete_replication_policy(policy_id)
 
     await harbor.stop_replication(execution_id)
-    clock.advance(clock.task_duration)  # past the moment the stop takes effect
+    clock.advance(TASK_DURATION)  # past the moment the stop takes effect
     final = await harbor.wait_for_replication(execution_id, timeout=30, poll_interval=0.02)
     assert (final.status, final.succeed) == ("Stopped", 0)
     assert final.stopped == final.total > 0
@@ -593,11 +579,11 @@ async def test_start_errors(harbor: Harbor, unique: Callable[[str], str]) -> Non
 
 
 async def test_wait_for_replication_times_out(
-    harbor: Harbor, clock: StoppedClock, unique: Callable[[str], str]
+    harbor: Harbor, clock: FrozenClock, unique: Callable[[str], str]
 ) -> None:
     policy_id = await create_policy(harbor, unique("wait"))
     execution_id = location_id(await harbor.start_replication(policy_id))
-    clock.advance(clock.task_duration / 2)
+    clock.advance(TASK_DURATION / 2)
     with pytest.raises(WaitTimeoutError) as caught:
         await harbor.wait_for_replication(execution_id, timeout=0, poll_interval=0.01)
     assert (caught.value.execution_id, caught.value.last_status) == (execution_id, "InProgress")

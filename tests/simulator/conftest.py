@@ -9,7 +9,8 @@ import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
-from tests.simulator.simulator_helpers import ADMIN, TASK_DURATION, FrozenClock
+from tests.simulator.simulator_helpers import ADMIN, TASK_DURATION
+from tests.support import FrozenClock, freeze_clock
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +31,7 @@ def frozen_clock(harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> Fr
     """Simulated time stands still until the test advances it, so no request is too late
     however slow the machine. Tasks take 1 s here: setup lasts 0.2 s, a stop lands 0.1 s
     after it was asked for, and the seed's policy 1 runs 4 tasks, 2 at a time."""
-    clock = FrozenClock(harbor.state.clock())
-    monkeypatch.setattr(harbor.state, "clock", clock)
+    clock = freeze_clock(harbor, monkeypatch)
     monkeypatch.setattr(harbor.state.config, "task_duration", 1.0)
     return clock
 

@@ -13,19 +13,6 @@ TASK_DURATION = 0.03
 ADMIN = ("admin", "Harbor12345")
 
 
-class FrozenClock:
-    """A simulator clock that stands still until the test moves it on."""
-
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def finished_execution(api: httpx.Client, execution_id: int) -> dict[str, Any]:
     def check() -> dict[str, Any] | None:
         body: dict[str, Any] = api.get(f"/replication/executions/{execution_id}").json()

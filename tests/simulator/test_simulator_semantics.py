@@ -12,11 +12,11 @@ from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
 from tests.simulator.simulator_helpers import (
     ADMIN,
-    FrozenClock,
     finished_execution,
     new_policy,
     start,
 )
+from tests.support import FrozenClock
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 ZERO_TIME = "0001-01-01T00:00:00.000Z"
