@@ -3,7 +3,8 @@
 ``harbor_replication/_async_client.py`` is the source; this rewrites its async
 constructs into their blocking twins (the approach of httpcore's unasync script) and
 formats the result. ``python -m openapi.unasync`` writes ``_sync_client.py``;
-``--check`` exits 1 when the committed file is stale.
+``--check`` exits 1 when the committed file is stale. ``async_operations.py`` is turned
+into ``operations.py`` the same way (:data:`PAIRS`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import argparse
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "harbor_replication" / "_async_client.py"
 TARGET = ROOT / "harbor_replication" / "_sync_client.py"
+OPERATIONS_SOURCE = ROOT / "harbor_replication" / "async_operations.py"
+OPERATIONS_TARGET = ROOT / "harbor_replication" / "operations.py"
 
 HEADER = '''"""The blocking client.
 
@@ -41,6 +45,19 @@ REWRITES: list[tuple[str, str]] = [
     (r"\bAn asyncio client\b", "A blocking client"),
     (r"\b_async_pages\b", "_sync_pages"),
 ]
+# The operations module also names the async client's module and the bounded map.
+OPERATIONS_REWRITES: list[tuple[str, str]] = [
+    (r"^import asyncio\n", "import time\n"),
+    (r"\b_async_client\b", "_sync_client"),
+    (r"\bamap_bounded\b", "map_bounded"),
+    (r"\bAsyncIterator\b", "Iterator"),
+    *REWRITES,
+]
+OPERATIONS_HEADER = '''"""Blocking operations: retry what failed, a failure digest, bulk changes.
+
+Generated from ``async_operations.py`` by ``python -m openapi.unasync``: do not edit.
+"""
+'''
 
 
 def _docstring_end(text: str) -> int:
@@ -48,12 +65,12 @@ def _docstring_end(text: str) -> int:
     return text.index('"""', start + 3) + 3
 
 
-def unasync(source: str) -> str:
+def unasync(source: str, rewrites: list[tuple[str, str]] = REWRITES, header: str = HEADER) -> str:
     """The synchronous module for the asyncio module ``source``, unformatted."""
     body = source[_docstring_end(source) :].lstrip("\n")
-    for pattern, replacement in REWRITES:
+    for pattern, replacement in rewrites:
         body = re.sub(pattern, replacement, body, flags=re.MULTILINE)
-    return f"{HEADER}\n{body}"
+    return f"{header}\n{body}"
 
 
 def _ruff(arguments: list[str], code: str) -> str:
@@ -74,19 +91,33 @@ def expected_sync_client() -> str:
     return formatted(unasync(SOURCE.read_text(encoding="utf-8")))
 
 
+def expected_operations() -> str:
+    source = OPERATIONS_SOURCE.read_text(encoding="utf-8")
+    return formatted(unasync(source, OPERATIONS_REWRITES, OPERATIONS_HEADER))
+
+
+# Each generated file and how to write it.
+PAIRS: list[tuple[Path, Callable[[], str]]] = [
+    (TARGET, expected_sync_client),
+    (OPERATIONS_TARGET, expected_operations),
+]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if the sync client is stale")
     args = parser.parse_args()
-    expected = expected_sync_client()
-    if args.check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+    stale = 0
+    for target, expected_text in PAIRS:
+        expected = expected_text()
+        if not args.check:
+            target.write_text(expected, encoding="utf-8")
+            continue
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != expected:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run python -m openapi.unasync")
-            return 1
-        return 0
-    TARGET.write_text(expected, encoding="utf-8")
-    return 0
+            print(f"{target.relative_to(ROOT)} is stale: run python -m openapi.unasync")
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ import click
 
 from harbor_replication import __version__
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
+from harbor_replication.cli._operations import (
+    disable_policies,
+    enable_policies,
+    report,
+    retry_failed,
+)
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
 from harbor_replication.cli._session import ExitStatus, RootGroup, Session, usage_error
@@ -88,6 +94,11 @@ def cli(
 
 for command in (policies, executions, start, stop, tasks, log, registries, simulate):
     cli.add_command(command)
+# Operations (docs/operations.md): retry-failed, report, policies enable/disable; stop --all.
+for command in (retry_failed, report):
+    cli.add_command(command)
+for command in (enable_policies, disable_policies):
+    policies.add_command(command)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COL
 from harbor_replication.cli._listing import paging_options
 from harbor_replication.cli._output import details, emit, report, say, table
 from harbor_replication.cli._progress import follow
-from harbor_replication.cli._session import Session, pass_session
+from harbor_replication.cli._session import Session, pass_session, usage_error
 
 if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
@@ -111,24 +111,42 @@ def start(
 
 
 @click.command()
-@execution_id_argument
+@click.argument("execution_id", type=click.IntRange(min=1), required=False)
 @click.option("--wait", is_flag=True, help="wait until it has ended")
 @timeout_option
 @poll_option
+@click.option("--all", "every", is_flag=True, help="every running execution (asks first)")
+@click.option(
+    "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="with --all: its only"
+)
+@click.option("-y", "--yes", is_flag=True, help="with --all: do not ask for confirmation")
+@click.option("--dry-run", is_flag=True, help="with --all: list what would be stopped")
 @pass_session
 @click.pass_context
 def stop(
     ctx: click.Context,
     session: Session,
-    execution_id: int,
+    execution_id: int | None,
     wait: bool,
     timeout: float | None,
     poll_interval: float,
+    every: bool,
+    policy_id: int | None,
+    yes: bool,
+    dry_run: bool,
 ) -> None:
     """Ask Harbor to stop an execution; it ends a little later.
 
     With --wait, exit with how it ended: 2 stopped (0 or 1 if it finished first).
+    With --all (and --policy), stop every running execution, reporting each (exit 5 if
+    any stop failed).
     """
+    if every != (execution_id is None):
+        raise usage_error("give an EXECUTION_ID or --all")
+    if execution_id is None:
+        from harbor_replication.cli._operations import stop_all
+
+        ctx.exit(stop_all(session, policy_id, yes, dry_run))
     client = session.client()
     client.stop_replication(execution_id)
     if wait or timeout is not None:

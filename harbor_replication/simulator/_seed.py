@@ -12,7 +12,9 @@ A seed is a mapping with three optional keys:
     a list of policy bodies as ``POST /replication/policies`` takes them.
 
 An artifact entry is ``{"repository": "library/nginx", "tags": ["1.27", "latest"]}`` with
-optional ``type`` (``image``, ``chart`` or another artifact type) and ``labels``.
+optional ``type`` (``image``, ``chart`` or another artifact type) and ``labels``, and
+``failure`` (the error its copies end with; ``{reference}`` becomes ``repository:tag``) with
+``failures`` (how many executions fail it before one copies it; default all).
 """
 
 from __future__ import annotations
@@ -119,6 +121,8 @@ def _add_artifacts(
     state: SimulatorState, registry_id: int, entries: list[Mapping[str, Any]]
 ) -> None:
     for entry in entries:
+        if "failure" in entry:
+            state.set_failure(entry["repository"], entry["failure"], entry.get("failures"))
         tags = entry.get("tags") or [entry.get("tag", "latest")]
         for tag in tags:
             state.add_artifact(

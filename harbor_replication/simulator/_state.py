@@ -155,6 +155,8 @@ class SimulatorState:
             self._execution_ids = _ids()
             self._task_ids = _ids()
             self._execution_lists: dict[Any, list[Record]] = {}
+            # repository -> (message, executions that fail it or None for all, those so far)
+            self._failures: dict[str, tuple[str, int | None, set[int]]] = {}
             load_seed(self, self.config.seed)
 
     def _changed(self) -> None:
@@ -570,11 +572,8 @@ class SimulatorState:
                 )
             except ValueError as exc:
                 target, failure = artifact.repository, str(exc)
-            if "fail" in artifact.repository and not failure:
-                failure = (
-                    f"failed to copy {artifact.reference}: unexpected status code 500 "
-                    "while pushing the blob to the destination registry"
-                )
+            if not failure:
+                failure = self._seeded_failure(execution.id, artifact)
             existing = destination.get((target, artifact.tag))
             start = execution.setup_until + (index // width) * duration
             task = Task(
@@ -593,6 +592,28 @@ class SimulatorState:
             )
             execution.tasks.append(task)
             self.tasks[task.id] = task
+
+    def _seeded_failure(self, execution_id: int, artifact: Artifact) -> str:
+        """The error a copy of ``artifact`` ends with in this execution ("" when it copies)."""
+        planned = self._failures.get(artifact.repository)
+        if planned is None:
+            if "fail" not in artifact.repository:
+                return ""
+            return (
+                f"failed to copy {artifact.reference}: unexpected status code 500 "
+                "while pushing the blob to the destination registry"
+            )
+        message, times, failed_in = planned
+        if times is not None and execution_id not in failed_in and len(failed_in) >= times:
+            return ""
+        failed_in.add(execution_id)
+        return message.format(reference=artifact.reference)
+
+    def set_failure(self, repository: str, message: str, times: int | None = None) -> None:
+        """Make copies of ``repository`` fail with ``message`` (``{reference}`` is replaced by
+        ``repository:tag``) in its next ``times`` executions, or in all of them (None)."""
+        with self.lock:
+            self._failures[repository] = (message, times, set())
 
     def _sweep(self, policy_id: int) -> None:
         """Keep the newest executions of a policy, as Harbor's execution sweeper does."""
