@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from harbor_replication._bulk import BulkResult
     from harbor_replication._failure_report import FailureReport
-    from harbor_replication._retry_plan import RetryPlan
+    from harbor_replication._retry_plan import RetryPlan, RetryRun
     from harbor_replication.models import ReplicationExecution
 
 # harbor_replication._settle.DEFAULT_SETTLE (a test holds them equal), literal here so that
@@ -207,7 +207,7 @@ def _run_retry(
             {
                 **_plan_record(run.plan),
                 "executions": [
-                    {"policy": name, "execution_id": started_id, "status": _status(run, started_id)}
+                    {"policy": name, "execution": _final(run, started_id)}
                     for name, started_id in run.executions.items()
                 ],
                 "status": run.status,
@@ -229,9 +229,10 @@ def _run_retry(
     return EXIT_FOR_STATUS.get(run.status, ExitStatus.FAILED)
 
 
-def _status(run: Any, execution_id: int) -> str:
+def _final(run: RetryRun, execution_id: int) -> dict[str, Any]:
+    """The retry execution as it ended; only its id when not waited for."""
     result = run.results.get(execution_id)
-    return "" if result is None else str(result.status)
+    return {"id": execution_id} if result is None else result.to_dict()
 
 
 # --- report ---------------------------------------------------------------------------

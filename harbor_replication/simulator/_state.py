@@ -739,17 +739,23 @@ class SimulatorState:
             )
 
     def add_finished_executions(
-        self, policy_id: int, count: int, tasks_per_execution: int = 0, status: str = "Succeed"
+        self,
+        policy_id: int,
+        count: int,
+        tasks_per_execution: int = 0,
+        status: str = "Succeed",
+        failure: str = "failed to copy: simulated failure",
     ) -> list[int]:
         """Create ``count`` finished executions at once (not swept), newest last.
 
-        ``status`` is ``Succeed``, ``Failed`` or ``Stopped``; every task gets that status.
+        ``status`` is ``Succeed``, ``Failed`` or ``Stopped``; every task gets that status,
+        and a failed task's log ends with the error ``failure``.
         """
         with self.lock:
             self._policy(policy_id)
             base = self.clock() - count - 1
             ids = [
-                self._add_finished(policy_id, base + n, tasks_per_execution, status)
+                self._add_finished(policy_id, base + n, tasks_per_execution, status, failure)
                 for n in range(count)
             ]
             self._changed()
@@ -761,7 +767,9 @@ class SimulatorState:
         """One finished execution with ``task_count`` finished tasks (e.g. 50,000)."""
         return self.add_finished_executions(policy_id, 1, task_count, status)[0]
 
-    def _add_finished(self, policy_id: int, started: float, task_count: int, status: str) -> int:
+    def _add_finished(
+        self, policy_id: int, started: float, task_count: int, status: str, failure: str
+    ) -> int:
         if status not in ("Succeed", "Failed", "Stopped"):
             raise ValueError(f"not a final status: {status}")
         execution = Execution(
@@ -775,7 +783,7 @@ class SimulatorState:
         )
         if status == "Stopped":
             execution.stop_at = started
-        failure = "failed to copy: simulated failure" if status == "Failed" else ""
+        failure = failure if status == "Failed" else ""
         for n in range(task_count):
             artifact = Artifact(f"bulk/repo{n % 100}", f"v{n}", artifact_digest("bulk", str(n)))
             task = Task(
