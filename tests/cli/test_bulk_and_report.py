@@ -25,7 +25,7 @@ FAULTS = tuple(f for f in Fault if f not in (Fault.STALL, Fault.TOO_LARGE))
 
 @pytest.fixture(scope="module")
 def own_harbor() -> Iterator[HarborSimulator]:
-    with HarborSimulator(SimulatorConfig(task_duration=0.05)) as harbor:
+    with HarborSimulator(SimulatorConfig(task_duration=0.05, retry_backoff_scale=0)) as harbor:
         yield harbor
 
 

@@ -11,9 +11,9 @@ import yaml
 from harbor_replication import ReplicationClient, location_id, operations
 from harbor_replication._retry_plan import TEMPORARY_NAME_PREFIX, is_temporary, temporary_policy
 from harbor_replication._task_log import FailedArtifacts
-from harbor_replication.simulator import HarborSimulator
+from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.cli.conftest import Run
-from tests.support import freeze_clock
+from tests.support import freeze_clock, wait_for
 
 FAIL_BUILD_FILTERS = [
     {"type": "name", "value": "team/fail-build"},
@@ -188,3 +188,40 @@ def test_retries_that_cannot_be_exact_are_refused(
     assert f"cannot retry execution {execution_id} exactly" in result.output
     assert message in result.output
     assert len(client.get_replication_policies(limit=None)) == policies_before
+
+
+def test_wait_settles_through_harbors_own_retry(unique: Callable[[str], str]) -> None:
+    """The retry's first attempt fails and Harbor's job service retries it (backoff under
+    0.4 s here): --settle waits that out and reports the success, exit 0."""
+    with HarborSimulator(SimulatorConfig(task_duration=0.02, retry_backoff_scale=0.005)) as harbor:
+        repository = f"flaky/{unique('harbor-retry')}"
+        # Every attempt fails in the first execution, one attempt in the next ones.
+        harbor.state.add_artifact(1, repository, "1.0", failures=1)
+        harbor.state.set_failure(repository, "failed to copy {reference}: i/o timeout", times=1)
+        with ReplicationClient(harbor.url, username="admin", secret="Harbor12345") as client:
+            policy_id = location_id(
+                client.create_replication_policy(
+                    {
+                        "name": unique("settle"),
+                        "src_registry": {"id": 1},
+                        "filters": [{"type": "name", "value": repository}],
+                        "enabled": True,
+                    }
+                )
+            )
+            execution_id = location_id(client.start_replication(policy_id))
+            # Harbor's own two retries fail too; once past them (and settled), it is final.
+            done = harbor.state.final_at(execution_id) + 0.8
+            wait_for(lambda: harbor.state.clock() >= done, within=15)
+            assert client.get_replication(execution_id).status == "Failed"
+            statuses: list[str] = []
+            run = operations.retry_failed(
+                client,
+                execution_id,
+                wait=True,
+                settle=0.8,
+                poll_interval=0.05,
+                on_finished=lambda e: statuses.append(str(e.status)),
+            )
+            assert (run.status, statuses) == ("Succeed", ["Succeed"])
+            assert temporary_policies(client) == []

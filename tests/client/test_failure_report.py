@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from harbor_replication import AsyncReplicationClient, async_operations, location_id, operations
+from harbor_replication import (
+    AsyncReplicationClient,
+    ReplicationClient,
+    async_operations,
+    location_id,
+    operations,
+)
 from harbor_replication._failure_report import FailureReport, parse_duration
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.support import close, make_client
@@ -45,8 +51,8 @@ def failed_runs(index: int) -> int:
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[tuple[HarborSimulator, dict[str, int]]]:
     """A simulator of its own holding 9 policies and 234 finished executions."""
-    with HarborSimulator(SimulatorConfig(task_duration=0.01)) as harbor:
-        client = make_client("sync", harbor.url)
+    with HarborSimulator(SimulatorConfig(task_duration=0.01, retry_backoff_scale=0)) as harbor:
+        client = ReplicationClient(harbor.url, username="admin", secret="Harbor12345")
         policies = {}
         for index, (cause, message) in enumerate(MESSAGES.items()):
             location = client.create_replication_policy(
@@ -60,7 +66,7 @@ def seeded() -> Iterator[tuple[HarborSimulator, dict[str, int]]]:
             )
             harbor.state.add_finished_executions(policy_id, SUCCEEDED, TASKS, "Succeed")
             harbor.state.add_finished_executions(policy_id, STOPPED, TASKS, "Stopped")
-        client.close()  # type: ignore[union-attr]
+        client.close()
         yield harbor, policies
 
 
