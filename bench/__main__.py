@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench import _operations as operations_bench
 from bench._contenders import Contender, available
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
@@ -197,6 +198,7 @@ def main() -> int:
             for contender in contenders:
                 contender.shutdown()
     results.extend(startup_scenarios(args.quick))
+    report_rows = operations_bench.run(args.quick)
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(
@@ -207,6 +209,8 @@ def main() -> int:
             "",
             "Targets:",
             *target_lines(results),
+            "",
+            *operations_bench.lines(report_rows),
             "",
             f"{elapsed:.0f} s in all; {repeat_note(args.quick)}",
         ]
@@ -223,6 +227,7 @@ def main() -> int:
         "results": [
             {**asdict(r), "wall_median": r.wall_median, "cpu_median": r.cpu_median} for r in results
         ],
+        "failure_report": report_rows,
     }
     for name in (f"results-{stamp}.json", "latest.json"):
         (RESULTS / name).write_text(json.dumps(document, indent=2), encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from harbor_replication._bounded import map_bounded
 from harbor_replication._bulk import BulkResult, uses_registry
@@ -54,6 +55,8 @@ __all__ = [
     "stop_executions",
 ]
 
+T = TypeVar("T")
+
 # Task logs read at once: enough to hide latency, polite to one Harbor core.
 DEFAULT_LOG_CONCURRENCY = 8
 # How long cleanup after Ctrl-C waits for Harbor to stop an execution before giving up.
@@ -62,6 +65,11 @@ _STOP_WAIT = 60.0
 
 def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+def _items(items: Sequence[T]) -> Iterator[T]:
+    for item in items:
+        yield item
 
 
 # --- retry-failed ---------------------------------------------------------------------
@@ -253,9 +261,10 @@ def failure_report(
 ) -> FailureReport:
     """Per policy, the executions started in the last ``since`` and why their tasks failed.
 
-    Each failed task's log is read (``log_concurrency`` at a time), classified as it
-    arrives and dropped; only counters, repository names and one example line per cause
-    are kept. A ``Failed`` execution counts as failed once it has been so for ``settle``
+    Each failed task's log is read (``log_concurrency`` at a time, and as many task lists
+    of failed executions), classified as it arrives and dropped; only counters, repository
+    names and one example line per cause are kept. A ``Failed`` execution counts as failed
+    once it has been so for ``settle``
     seconds (before that Harbor may retry it: it counts as running).
     """
     check_id("log_concurrency", log_concurrency)
@@ -272,12 +281,18 @@ def failure_report(
         if builder.add_execution(execution) == "failed":
             failed.append(execution)
 
+    def failed_tasks_of(
+        execution: ReplicationExecution,
+    ) -> list[tuple[int, int, ReplicationTask]]:
+        owner, execution_id = int(execution.policy_id or 0), int(execution.id or 0)
+        tasks = client.iter_replication_tasks(execution_id, status="Failed", page_size=100)
+        return [(owner, execution_id, task) for task in tasks]
+
     def failed_tasks() -> Iterator[tuple[int, int, ReplicationTask]]:
-        for execution in failed:
-            for task in client.iter_replication_tasks(
-                int(execution.id or 0), status="Failed", page_size=100
-            ):
-                yield int(execution.policy_id or 0), int(execution.id or 0), task
+        # The task lists are read concurrently too: one request per execution adds up.
+        for tasks in map_bounded(failed_tasks_of, _items(failed), log_concurrency):
+            for item in tasks:
+                yield item
 
     def read(item: tuple[int, int, ReplicationTask]) -> tuple[int, str, Diagnosis]:
         owner, execution_id, task = item

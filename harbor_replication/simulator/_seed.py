@@ -126,9 +126,7 @@ def _add_artifacts(
 ) -> None:
     for entry in entries:
         if "failure" in entry:
-            state.set_failure(
-                entry["repository"], entry["failure"], entry.get("failed_executions")
-            )
+            state.set_failure(entry["repository"], entry["failure"], entry.get("failed_executions"))
         tags = entry.get("tags") or [entry.get("tag", "latest")]
         for tag in tags:
             state.add_artifact(
