@@ -229,10 +229,11 @@ def classify_message(message: str) -> Cause:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """The cause of a failed task and the log line it was read from."""
+    """The cause of a failed task, the log line it was read from and that line's message."""
 
     cause: Cause
     line: str
+    message: str
 
 
 def diagnose(log: str) -> Diagnosis:
@@ -241,15 +242,16 @@ def diagnose(log: str) -> Diagnosis:
     Harbor's closing summary line is skipped (it names none); a log without an error line
     is :data:`Cause.UNKNOWN` with its last line as the example.
     """
-    first_error: str | None = None
-    last = ""
+    first_error: LogLine | None = None
+    last = LogLine(None, "", "", "")
     for line in latest_attempt(parse_lines(log)):
         if line.text.strip():
-            last = line.text
+            last = line
         if line.level not in ("ERROR", "FATAL") or line.message == _SUMMARY_ERROR:
             continue
         cause = classify_message(line.message)
         if cause is not Cause.UNKNOWN:
-            return Diagnosis(cause, line.text)
-        first_error = first_error or line.text
-    return Diagnosis(Cause.UNKNOWN, first_error or last)
+            return Diagnosis(cause, line.text, line.message)
+        first_error = first_error or line
+    shown = first_error or last
+    return Diagnosis(Cause.UNKNOWN, shown.text, shown.message)

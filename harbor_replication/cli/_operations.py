@@ -90,7 +90,7 @@ def _show_finished(session: Session, name: str, execution: ReplicationExecution)
     ):
         record = task.to_dict()
         diagnosis = diagnose(client.get_replication_task_log(execution_id, int(task.id or 0)))
-        record["cause"] = f"{diagnosis.cause.value}: {diagnosis.line}"
+        record["cause"] = f"{diagnosis.cause.value}: {diagnosis.message}"
         rows.append(record)
     columns = [*FAILED_TASK_COLUMNS, ("CAUSE", lambda r: r["cause"])]
     show(table(columns, rows, "Failed again:"), stderr=session.machine_output)
@@ -421,6 +421,8 @@ def _print_bulk(session: Session, results: Sequence[BulkResult]) -> int:
         emit_data(session, records)
     elif records:
         show(table(BULK_COLUMNS, records))
+        if any(result.outcome == "planned" for result in results):
+            say(session, "Dry run: nothing was changed.")
     else:
         say(session, "Nothing to do.")
     failed = sum(1 for result in results if result.outcome == "failed")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import yaml
 
+import harbor_replication
 from harbor_replication import ReplicationClient, location_id, operations
 from harbor_replication._retry_plan import TEMPORARY_NAME_PREFIX, is_temporary, temporary_policy
 from harbor_replication._task_log import FailedArtifacts
@@ -15,6 +17,7 @@ from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.cli.conftest import Run
 from tests.support import freeze_clock, wait_for
 
+DEMO_POLICY = Path(harbor_replication.__file__).with_name("demo-policy.yaml")
 FAIL_BUILD_FILTERS = [
     {"type": "name", "value": "team/fail-build"},
     {"type": "tag", "value": "{1.0,2.0}", "decoration": "matches"},
@@ -48,11 +51,14 @@ def test_dry_run_prints_the_policy_for_exactly_the_failed_artifacts_and_sends_no
     assert len(client.get_replication_policies(limit=None)) == policies_before
 
 
-def test_a_repository_that_fails_again_exits_1_and_leaves_no_temporary_policy(
-    run: Run, client: ReplicationClient, make_policy: Callable[[str], int]
+def test_the_demo_execution_fails_again_exits_1_and_leaves_no_temporary_policy(
+    run: Run, client: ReplicationClient, unique: Callable[[str], str]
 ) -> None:
-    # team/** copies team/app (2 tags) and fails team/fail-build (2 tags, always failing).
-    execution_id = failed_execution(client, make_policy("team/**"))
+    # The demo's policy copies library/** and team/** but latest; team/fail-build's two
+    # tags always fail (Harbor's own retries included), everything else copies.
+    demo = yaml.safe_load(DEMO_POLICY.read_text(encoding="utf-8"))
+    policy_id = location_id(client.create_replication_policy({**demo, "name": unique("demo")}))
+    execution_id = failed_execution(client, policy_id)
     result = run(
         "-o", "json", "retry-failed", str(execution_id), "--wait", "--settle", "0",
         "--poll-interval", "0.02",
@@ -62,6 +68,8 @@ def test_a_repository_that_fails_again_exits_1_and_leaves_no_temporary_policy(
     assert output["failed"] == [{"repository": "team/fail-build", "references": ["1.0", "2.0"]}]
     [policy] = output["policies"]
     assert policy["filters"] == FAIL_BUILD_FILTERS
+    assert (policy["src_registry"], policy["dest_namespace"]) == ({"id": 1}, "mirror")
+    assert (policy["dest_namespace_replace_count"], policy["override"]) == (1, True)
     [started] = output["executions"]
     assert (started["execution"]["total"], started["execution"]["failed"]) == (2, 2)
     assert output["status"] == "Failed"
