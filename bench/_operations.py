@@ -12,11 +12,10 @@ import asyncio
 import datetime
 import json
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+from bench._server import child_server
 
 EXECUTIONS = 1_000
 FAILED_EXECUTIONS = 250
@@ -45,30 +44,6 @@ def main() -> None:
         state.add_finished_executions(policy_id, EXECUTIONS - FAILED_EXECUTIONS)
         print(json.dumps({"url": harbor.url, "policy_id": policy_id}), flush=True)
         sys.stdin.read()
-
-
-@contextmanager
-def _serve(latency_ms: float) -> Iterator[dict[str, object]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench._operations", str(latency_ms)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdin is not None
-    assert process.stdout is not None
-    try:
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError("the report benchmark's server did not start")
-        yield json.loads(line)
-    finally:
-        process.stdin.close()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _sync_report(url: str, concurrency: int) -> int:
@@ -103,7 +78,7 @@ def run(quick: bool) -> list[dict[str, object]]:
         f"failed tasks at {LATENCY_MS:g} ms, {repeats} run(s) each",
         flush=True,
     )
-    with _serve(LATENCY_MS) as seeded:
+    with child_server("bench._operations", LATENCY_MS) as seeded:
         url = str(seeded["url"])
         for flavour, report in (("sync", _sync_report), ("async", _async_report)):
             times: dict[int, list[float]] = {CONCURRENCY: [], 1: []}

@@ -118,8 +118,15 @@ def main() -> None:
 @contextmanager
 def serve(latency_ms: float) -> Iterator[Seeded]:
     """Start the benchmark server in a child process; stop it on exit."""
+    with child_server("bench._server", latency_ms) as fields:
+        yield Seeded(**fields)
+
+
+@contextmanager
+def child_server(module: str, latency_ms: float) -> Iterator[dict[str, Any]]:
+    """Run ``python -m module LATENCY_MS``; yield the JSON line it prints; stop it on exit."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", str(latency_ms)],
+        [sys.executable, "-m", module, str(latency_ms)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -129,9 +136,9 @@ def serve(latency_ms: float) -> Iterator[Seeded]:
     try:
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError("the benchmark server did not start")
+            raise RuntimeError(f"the benchmark server {module} did not start")
         fields: dict[str, Any] = json.loads(line)
-        yield Seeded(**fields)
+        yield fields
     finally:
         process.stdin.close()
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from harbor_replication._async_client import AsyncReplicationClient
@@ -91,14 +91,21 @@ async def remove_temporary_policies(
     found = [policy async for policy in candidates if is_temporary(policy)]
     for policy in found:
         result = BulkResult("policy", int(policy.id or 0), str(policy.name), "planned")
-        if not dry_run:
-            try:
-                await client.delete_replication_policy(result.id)
-                result.outcome = "changed"
-            except HarborError as exc:
-                result.outcome, result.error = "failed", str(exc)
-        results.append(result)
+        results.append(await _apply(result, client.delete_replication_policy, dry_run))
     return results
+
+
+async def _apply(
+    result: BulkResult, change: Callable[[int], Awaitable[None]], dry_run: bool
+) -> BulkResult:
+    """``change(result.id)`` unless ``dry_run``; its outcome, or its error, in ``result``."""
+    if not dry_run:
+        try:
+            await change(result.id)
+            result.outcome = "changed"
+        except HarborError as exc:
+            result.outcome, result.error = "failed", str(exc)
+    return result
 
 
 async def _failed_tasks(
@@ -347,13 +354,7 @@ async def stop_executions(
         result = BulkResult(
             "execution", int(execution.id or 0), f"policy {execution.policy_id}", "planned"
         )
-        if not dry_run:
-            try:
-                await client.stop_replication(result.id)
-                result.outcome = "changed"
-            except HarborError as exc:
-                result.outcome, result.error = "failed", str(exc)
-        results.append(result)
+        results.append(await _apply(result, client.stop_replication, dry_run))
     return results
 
 

@@ -88,14 +88,19 @@ def remove_temporary_policies(
     found = [policy for policy in candidates if is_temporary(policy)]
     for policy in found:
         result = BulkResult("policy", int(policy.id or 0), str(policy.name), "planned")
-        if not dry_run:
-            try:
-                client.delete_replication_policy(result.id)
-                result.outcome = "changed"
-            except HarborError as exc:
-                result.outcome, result.error = "failed", str(exc)
-        results.append(result)
+        results.append(_apply(result, client.delete_replication_policy, dry_run))
     return results
+
+
+def _apply(result: BulkResult, change: Callable[[int], None], dry_run: bool) -> BulkResult:
+    """``change(result.id)`` unless ``dry_run``; its outcome, or its error, in ``result``."""
+    if not dry_run:
+        try:
+            change(result.id)
+            result.outcome = "changed"
+        except HarborError as exc:
+            result.outcome, result.error = "failed", str(exc)
+    return result
 
 
 def _failed_tasks(client: ReplicationClient, execution_id: int) -> Iterator[ReplicationTask]:
@@ -342,13 +347,7 @@ def stop_executions(
         result = BulkResult(
             "execution", int(execution.id or 0), f"policy {execution.policy_id}", "planned"
         )
-        if not dry_run:
-            try:
-                client.stop_replication(result.id)
-                result.outcome = "changed"
-            except HarborError as exc:
-                result.outcome, result.error = "failed", str(exc)
-        results.append(result)
+        results.append(_apply(result, client.stop_replication, dry_run))
     return results
 
 

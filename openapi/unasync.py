@@ -51,6 +51,8 @@ OPERATIONS_REWRITES: list[tuple[str, str]] = [
     (r"\b_async_client\b", "_sync_client"),
     (r"\bamap_bounded\b", "map_bounded"),
     (r"\bAsyncIterator\b", "Iterator"),
+    (r"\bAwaitable, ", ""),
+    (r"\bAwaitable\[(\w+)\]", r"\1"),
     *REWRITES,
 ]
 OPERATIONS_HEADER = '''"""Blocking operations: retry what failed, a failure digest, bulk changes.

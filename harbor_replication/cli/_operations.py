@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from harbor_replication.cli._execution_tables import FAILED_TASK_COLUMNS, status_word
+from harbor_replication.cli._executions import poll_option
 from harbor_replication.cli._input import confirm
 from harbor_replication.cli._output import Column, Record, emit_data, say, show, table
 from harbor_replication.cli._progress import EXIT_FOR_STATUS
@@ -108,14 +109,7 @@ def _show_finished(session: Session, name: str, execution: ReplicationExecution)
     is_flag=True,
     help="only delete temporary policies that interrupted runs left behind",
 )
-@click.option(
-    "--poll-interval",
-    type=click.FloatRange(min=0.01),
-    default=1.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="how often to ask Harbor while waiting",
-)
+@poll_option
 @pass_session
 @click.pass_context
 def retry_failed(
