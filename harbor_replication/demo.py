@@ -48,17 +48,17 @@ def run(*args: str, expect: int = ExitStatus.SUCCEEDED) -> bool:
     return True
 
 
-def scenario(harbor: HarborSimulator, poll_interval: float) -> bool:
+def scenario(harbor: HarborSimulator, poll_interval: float, settle: float) -> bool:
     env = {"HARBOR_URL": harbor.url, "HARBOR_USERNAME": "admin", "HARBOR_SECRET": "Harbor12345"}
     os.environ.update(env)
     console.print(f"A simulated Harbor is listening on {harbor.url}. The commands below find it")
     console.print("through these variables:")
     console.print("  export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()))
     with ReplicationClient() as client:
-        return _commands(client, poll_interval)
+        return _commands(client, poll_interval, settle)
 
 
-def _commands(client: ReplicationClient, poll_interval: float) -> bool:
+def _commands(client: ReplicationClient, poll_interval: float, settle: float) -> bool:
     ok = True
 
     step("1. The registries this Harbor replicates with")
@@ -74,8 +74,21 @@ def _commands(client: ReplicationClient, poll_interval: float) -> bool:
         return False
 
     step("3. Start it and follow it to the end (team/fail-build is doomed to fail)")
+    console.print(
+        f"A real Harbor retries a failed task, so --wait believes Failed only once it has lasted "
+        f"--settle seconds (130 by default); the simulated Harbor does not retry: {settle:g}s."
+    )
     poll = str(poll_interval)
-    ok &= run("start", str(policy_id), "--wait", "--poll-interval", poll, expect=ExitStatus.FAILED)
+    ok &= run(
+        "start",
+        str(policy_id),
+        "--wait",
+        "--poll-interval",
+        poll,
+        "--settle",
+        f"{settle:g}",
+        expect=ExitStatus.FAILED,
+    )
     console.print("Exit status 1: the execution failed, as planned.")
     started = client.get_replications(policy_id=policy_id, limit=1)
     execution_id = started[0].id if started else None
@@ -127,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     config = SimulatorConfig(task_duration=args.task_duration, task_concurrency=3)
     poll_interval = max(min(args.task_duration / 4, 0.5), 0.02)
     with HarborSimulator(config) as harbor:
-        ok = scenario(harbor, poll_interval)
+        ok = scenario(harbor, poll_interval, settle=args.task_duration)
     console.print("\nThe simulator is stopped.")
     console.print(NEXT_STEPS)
     if not ok:
