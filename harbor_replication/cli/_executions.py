@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import TYPE_CHECKING
 
@@ -36,9 +37,18 @@ timeout_option = click.option(
     metavar="SECONDS",
     help="stop waiting after this long (exit status 3); implies --wait",
 )
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds", ctx, param)
+    return value
+
+
 settle_option = click.option(
     "--settle",
-    type=click.FloatRange(min=0, max=1e9),
+    type=click.FloatRange(min=0),
+    callback=_finite,
     default=DEFAULT_SETTLE,
     show_default=True,
     metavar="SECONDS",

@@ -84,7 +84,8 @@ class _PlainProgress:
 
     def __call__(self, execution: ReplicationExecution, waited: float) -> None:
         counts = _counts(execution)
-        state = (_outcome_word(execution), *counts.values())
+        # The end time too: a task that failed again between two reads (§30) is news.
+        state = (_outcome_word(execution), execution.end_time, *counts.values())
         if state == self._last:
             return
         self._last = state
