@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner, Result
@@ -114,7 +115,7 @@ def test_start_wait_reports_a_task_failing_three_times_settle_after_its_last_fai
     execution_id = json.loads(result.stdout)["id"]
     final = client.get_replication(execution_id)
     assert (final.status, final.failed, final.total) == ("Failed", 1, 1)
-    assert isinstance(final.end_time, type(final.start_time))
+    assert isinstance(final.end_time, datetime)
     last_failure = final.end_time.timestamp()
     # Reported as the settle time after the last failure ended, not a poll later.
     assert clock.now == pytest.approx(last_failure + DEFAULT_SETTLE, abs=1e-6)
@@ -182,6 +183,7 @@ def test_log_follow_follows_a_failed_task_through_harbors_retry(
     execution_id = location_id(client.start_replication(policy("library/flaky-sync")))
     clock.advance(TASK_SECONDS / 5)  # its task is created
     [task] = client.get_replication_tasks(execution_id)
+    assert isinstance(task.id, int)
     result = run("log", "--follow", str(execution_id), str(task.id), *POLL)
     assert result.exit_code == 0, result.output
     final_log = client.get_replication_task_log(execution_id, task.id)
