@@ -8,7 +8,6 @@ decisions live in the pure modules ``_retry_plan``, ``_task_log``, ``_failure_re
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -170,20 +169,6 @@ async def plan_retry(
     return RetryPlan(execution_id, policy_id, tuple(merged), bodies)
 
 
-async def _settled(
-    client: AsyncReplicationClient, execution_id: int, settle: float, poll_interval: float
-) -> ReplicationExecution:
-    """Wait for an execution's end; a failure counts once it has lasted ``settle`` seconds."""
-    while True:
-        execution = await client.wait_for_replication(execution_id, poll_interval=poll_interval)
-        if execution.status != "Failed" or settle <= 0 or is_skipped(execution):
-            return execution
-        await asyncio.sleep(settle)
-        again = await client.get_replication(execution_id)
-        if again.status == "Failed" and again.end_time == execution.end_time:
-            return again
-
-
 async def _stop_and_wait(client: AsyncReplicationClient, execution_ids: Sequence[int]) -> None:
     """Stop the executions and wait (a while) for them to end, so their policies can go."""
     for execution_id in execution_ids:
@@ -193,7 +178,10 @@ async def _stop_and_wait(client: AsyncReplicationClient, execution_ids: Sequence
             continue
     for execution_id in execution_ids:
         try:
-            await client.wait_for_replication(execution_id, timeout=_STOP_WAIT, poll_interval=1.0)
+            # Any final status lets Harbor delete the policy (§13): no settling here.
+            await client.wait_for_replication(
+                execution_id, timeout=_STOP_WAIT, poll_interval=1.0, settle=0
+            )
         except HarborError:
             continue
 
@@ -237,7 +225,9 @@ async def retry_failed(
                 on_started(name, policy_id, started)
         if wait:
             for started in run.executions.values():
-                finished = await _settled(client, started, settle, poll_interval)
+                finished = await client.wait_for_replication(
+                    started, poll_interval=poll_interval, settle=settle
+                )
                 run.results[started] = finished
                 if on_finished is not None:
                     on_finished(finished)

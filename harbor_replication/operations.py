@@ -6,7 +6,6 @@ Generated from ``async_operations.py`` by ``python -m openapi.unasync``: do not 
 from __future__ import annotations
 
 import datetime
-import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
@@ -163,20 +162,6 @@ def plan_retry(
     return RetryPlan(execution_id, policy_id, tuple(merged), bodies)
 
 
-def _settled(
-    client: ReplicationClient, execution_id: int, settle: float, poll_interval: float
-) -> ReplicationExecution:
-    """Wait for an execution's end; a failure counts once it has lasted ``settle`` seconds."""
-    while True:
-        execution = client.wait_for_replication(execution_id, poll_interval=poll_interval)
-        if execution.status != "Failed" or settle <= 0 or is_skipped(execution):
-            return execution
-        time.sleep(settle)
-        again = client.get_replication(execution_id)
-        if again.status == "Failed" and again.end_time == execution.end_time:
-            return again
-
-
 def _stop_and_wait(client: ReplicationClient, execution_ids: Sequence[int]) -> None:
     """Stop the executions and wait (a while) for them to end, so their policies can go."""
     for execution_id in execution_ids:
@@ -186,7 +171,10 @@ def _stop_and_wait(client: ReplicationClient, execution_ids: Sequence[int]) -> N
             continue
     for execution_id in execution_ids:
         try:
-            client.wait_for_replication(execution_id, timeout=_STOP_WAIT, poll_interval=1.0)
+            # Any final status lets Harbor delete the policy (§13): no settling here.
+            client.wait_for_replication(
+                execution_id, timeout=_STOP_WAIT, poll_interval=1.0, settle=0
+            )
         except HarborError:
             continue
 
@@ -230,7 +218,9 @@ def retry_failed(
                 on_started(name, policy_id, started)
         if wait:
             for started in run.executions.values():
-                finished = _settled(client, started, settle, poll_interval)
+                finished = client.wait_for_replication(
+                    started, poll_interval=poll_interval, settle=settle
+                )
                 run.results[started] = finished
                 if on_finished is not None:
                     on_finished(finished)

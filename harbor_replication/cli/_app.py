@@ -29,7 +29,15 @@ Exit status:
        file, missing secret without a terminal, declined confirmation)
     5  API or connection error, Harbor's own 400 included (Harbor's message and
        request id on stderr)
+    6  the execution was skipped: its policy allows one active run and another
+       was running (Harbor records it as failed; nothing was replicated)
   130  interrupted (Ctrl-C) while waiting; the execution goes on
+
+\b
+A Failed execution is reported only once it has stayed failed for --settle seconds
+(default 130): Harbor's job service retries a failed task up to twice, after up to 74 s
+and then up to 118 s, and such an execution can still end Succeed. A real failure is
+therefore reported up to 130 s later; --settle 0 reports the first Failed read.
 
 \b
 Example:

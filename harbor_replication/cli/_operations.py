@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from harbor_replication.cli._execution_tables import FAILED_TASK_COLUMNS, status_word
-from harbor_replication.cli._executions import poll_option
+from harbor_replication.cli._executions import poll_option, settle_option
 from harbor_replication.cli._input import confirm
 from harbor_replication.cli._output import Column, Record, emit_data, say, show, table
-from harbor_replication.cli._progress import EXIT_FOR_STATUS
+from harbor_replication.cli._progress import EXIT_FOR_STATUS, SHOWN_FAILED_TASKS
 from harbor_replication.cli._session import ExitStatus, Session, pass_session, usage_error
 
 if TYPE_CHECKING:
@@ -21,21 +21,6 @@ if TYPE_CHECKING:
     from harbor_replication._failure_report import FailureReport
     from harbor_replication._retry_plan import RetryPlan, RetryRun
     from harbor_replication.models import ReplicationExecution
-
-# harbor_replication._settle.DEFAULT_SETTLE (a test holds them equal), literal here so that
-# --help imports no models.
-DEFAULT_SETTLE = 130.0
-SHOWN_FAILED_TASKS = 20
-
-settle_option = click.option(
-    "--settle",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_SETTLE,
-    show_default=True,
-    metavar="SECONDS",
-    help="a Failed execution counts as failed once it has been so this long (Harbor's job "
-    "service retries failed tasks); 0 takes Failed at once",
-)
 
 
 # --- retry-failed ---------------------------------------------------------------------

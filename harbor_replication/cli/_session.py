@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 class ExitStatus(IntEnum):
     """The exit statuses of ``harbor-replication``.
 
-    The waiting commands end with the first four, or ``INTERRUPTED`` (the shell's 128 + SIGINT)
-    when Ctrl-C ends the waiting.
+    The waiting commands end with ``SUCCEEDED``, ``FAILED``, ``STOPPED``, ``TIMED_OUT`` or
+    ``SKIPPED`` (a single-active policy's run that Harbor skipped because another was
+    running), or ``INTERRUPTED`` (the shell's 128 + SIGINT) when Ctrl-C ends the waiting.
     """
 
     SUCCEEDED = 0
@@ -28,6 +29,7 @@ class ExitStatus(IntEnum):
     TIMED_OUT = 3
     USAGE = 4
     API = 5
+    SKIPPED = 6
     INTERRUPTED = 130
 
 

@@ -481,8 +481,13 @@ async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str
     assert running.trigger == "manual"
 
     seen: list[str] = []
+    # settle=0: the first Failed read (waiting out Harbor's retries: tests/client/test_waiting.py)
     final = await harbor.wait_for_replication(
-        execution_id, timeout=30, poll_interval=0.02, on_progress=lambda e: seen.append(e.status)
+        execution_id,
+        timeout=30,
+        poll_interval=0.02,
+        settle=0,
+        on_progress=lambda e: seen.append(e.status),
     )
     # team/fail-build fails its tasks (the simulator's rule), so the execution fails.
     assert final.status == "Failed"
