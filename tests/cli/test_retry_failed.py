@@ -31,7 +31,9 @@ def temporary_policies(client: ReplicationClient) -> list[str]:
 
 def failed_execution(client: ReplicationClient, policy_id: int) -> int:
     execution_id = location_id(client.start_replication(policy_id))
-    assert client.wait_for_replication(execution_id, poll_interval=0.02).status == "Failed"
+    assert (
+        client.wait_for_replication(execution_id, poll_interval=0.02, settle=0).status == "Failed"
+    )
     return execution_id
 
 
@@ -186,10 +188,10 @@ def test_retries_that_cannot_be_exact_are_refused(
         cli_harbor.state.add_artifact(0, repository, "1.0")
         [execution] = client.get_replications(policy_id=location_id(location))
         execution_id = int(execution.id)  # type: ignore[arg-type]
-        client.wait_for_replication(execution_id, poll_interval=0.02)
+        client.wait_for_replication(execution_id, poll_interval=0.02, settle=0)
     else:
         execution_id = location_id(client.start_replication(make_policy("library/alpine")))
-        client.wait_for_replication(execution_id, poll_interval=0.02)
+        client.wait_for_replication(execution_id, poll_interval=0.02, settle=0)
     policies_before = len(client.get_replication_policies(limit=None))
     result = run("retry-failed", str(execution_id), "--settle", settle)
     assert result.exit_code == 4, result.output

@@ -117,7 +117,7 @@ async def test_both_clients_plan_and_retry_alike(
         }
     )
     execution_id = location_id(await harbor.start_replication(location_id(location)))
-    await harbor.wait_for_replication(execution_id, poll_interval=0.02)
+    await harbor.wait_for_replication(execution_id, poll_interval=0.02, settle=0)
     client = harbor.client
     if isinstance(client, AsyncReplicationClient):
         plan = await async_operations.plan_retry(client, execution_id, settle=0)
