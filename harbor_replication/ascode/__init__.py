@@ -24,6 +24,7 @@ from harbor_replication.ascode._document import (
     check_target,
     load_document,
     parse_document,
+    resolve_secrets,
 )
 from harbor_replication.ascode._plan import (
     Change,
@@ -65,4 +66,5 @@ __all__ = [
     "parse_document",
     "plan",
     "read_state",
+    "resolve_secrets",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from harbor_replication import __version__
+from harbor_replication.cli._ascode import apply, diff, export, plan
+from harbor_replication.cli._contexts import context
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
@@ -17,7 +19,7 @@ EPILOG = """\b
 Exit status:
     0  succeeded (or, after --wait, the execution succeeded)
     1  the execution failed
-    2  the execution was stopped
+    2  the execution was stopped; plan and diff: changes pending, Harbors differ
     3  timed out waiting (--timeout); the execution goes on
     4  usage or input error, found before sending (bad option, unreadable or invalid
        file, missing secret without a terminal, declined confirmation)
@@ -60,6 +62,22 @@ Example:
     show_default=True,
     help="json and yaml print whole models and nothing else on stdout",
 )
+@click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    envvar="HARBOR_CONTEXT",
+    show_envvar=True,
+    metavar="NAME",
+    help="the Harbor of this config context (export, plan, apply, diff take several)",
+)
+@click.option(
+    "--config",
+    envvar="HARBOR_REPLICATION_CONFIG",
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="the contexts file (default: config.yaml in the user's config directory)",
+)
 @click.option("--debug", is_flag=True, help="log HTTP requests; tracebacks on errors")
 @click.version_option(__version__, "-V", "--version", prog_name="harbor-replication")
 @click.pass_context
@@ -71,6 +89,8 @@ def cli(
     ca_cert: str | None,
     insecure: bool,
     output: str,
+    contexts: tuple[str, ...],
+    config: str | None,
     debug: bool,
 ) -> None:
     """Harbor replication from a terminal: policies, executions, tasks, logs, registries."""
@@ -83,10 +103,18 @@ def cli(
         # The library logs each request (credentials redacted) and its answer's request id.
         logging.getLogger("harbor_replication").setLevel(logging.DEBUG)
     verify: bool | str = ca_cert or not insecure
-    ctx.obj = Session(url, username or None, secret, verify, output, debug)
+    given = frozenset(
+        name
+        for name in ("url", "username", "secret")
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    )
+    ctx.obj = Session(url, username or None, secret, verify, output, debug, contexts, config, given)
 
 
 for command in (policies, executions, start, stop, tasks, log, registries, simulate):
+    cli.add_command(command)
+# Replication as code and contexts (export's -o is its output file, not the format).
+for command in (export, plan, apply, diff, context):
     cli.add_command(command)
 
 
