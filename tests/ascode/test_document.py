@@ -48,8 +48,10 @@ def test_a_document_reads_every_field_and_writes_back_equal() -> None:
     )
     assert document.registries["hub"].credential is not None
     assert document.registries["hub"].credential.access_secret == "${HUB_SECRET}"
-    assert document.owned_policies is not None and document.owned_policies.owns("team-x")
-    assert document.owned_registries is not None and document.owned_registries.owns("hub")
+    assert document.owned_policies is not None
+    assert document.owned_policies.owns("team-x")
+    assert document.owned_registries is not None
+    assert document.owned_registries.owns("hub")
     assert not document.owned_registries.owns("dr")
 
     written = yaml.safe_dump(document.to_data())
@@ -109,7 +111,7 @@ policies:
 
 
 def test_not_yaml_and_not_a_mapping_are_refused() -> None:
-    assert problems("policies: [") [0].startswith("team.yaml: not YAML or JSON:")
+    assert problems("policies: [")[0].startswith("team.yaml: not YAML or JSON:")
     assert problems("- a\n- b\n") == [
         "team.yaml: expected a mapping with registries: and policies:"
     ]
