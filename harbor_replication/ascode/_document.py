@@ -410,7 +410,8 @@ class _Reader:
         spec = RegistrySpec(
             name=name,
             type=self.get(where, body, "type", str, "", _non_empty),
-            url=self.get(where, body, "url", str, "", _url),
+            # Harbor drops a trailing slash: kept, it would read as drift on every plan.
+            url=self.get(where, body, "url", str, "", _url).strip().rstrip("/"),
             description=self.get(where, body, "description", str, ""),
             insecure=self.get(where, body, "insecure", bool, False),
             ca_certificate=self.get(where, body, "ca_certificate", str, ""),

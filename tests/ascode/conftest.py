@@ -65,14 +65,16 @@ def empty_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def new_harbor(empty_seed: Path) -> Iterator[Callable[..., HarborSimulator]]:
-    """``new_harbor(harbor_version)``: another empty simulated Harbor, several at once."""
+    """``new_harbor(harbor_version, contract)``: another empty simulated Harbor; several
+    may run at once."""
     started: list[HarborSimulator] = []
 
-    def start(harbor_version: str = "v2.15.2") -> HarborSimulator:
+    def start(harbor_version: str = "v2.15.2", contract: bool = True) -> HarborSimulator:
         settings = SimulatorConfig(
             seed=empty_seed, task_duration=0.01, harbor_version=harbor_version
         )
-        simulator = HarborSimulator(with_contract(settings))
+        # Injected faults are answers Harbor's description does not list: no contract then.
+        simulator = HarborSimulator(with_contract(settings) if contract else settings)
         simulator.start()
         started.append(simulator)
         return simulator
