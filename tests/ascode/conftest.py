@@ -10,7 +10,6 @@ import pytest
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
 
-ADMIN = {"username": "admin", "secret": "Harbor12345"}
 SECRETS = {"HUB_SECRET": "hub-s3cret", "DR_SECRET": "dr-s3cret"}
 
 DOCUMENT = """

@@ -21,10 +21,11 @@ from harbor_replication.ascode import (
     parse_document,
 )
 from harbor_replication.simulator import HarborSimulator
-from tests.ascode.conftest import ADMIN, DOCUMENT, SECRETS
-from tests.support import close, make_client
+from tests.ascode.conftest import DOCUMENT, SECRETS
+from tests.support import ADMIN, close, make_client
 
 NewHarbor = Callable[..., HarborSimulator]
+USER, SECRET = ADMIN
 
 
 class Shell:
@@ -173,7 +174,7 @@ def test_drift_in_any_policy_field_is_named_exactly(
     from harbor_replication.ascode import apply, plan
 
     document = load_document(DOCUMENT, "team.yaml")
-    with ReplicationClient(empty_harbor.url, **ADMIN) as harbor:
+    with ReplicationClient(empty_harbor.url, username=USER, secret=SECRET) as harbor:
         apply(harbor, document, plan(harbor, document), environ=SECRETS)
         [policy] = harbor.get_replication_policies(query={"name": "team-pull"})
         assert isinstance(policy.id, int)
@@ -205,7 +206,7 @@ def test_drift_in_any_registry_field_is_named_exactly(
     from harbor_replication.ascode import apply, plan
 
     document = load_document(DOCUMENT, "team.yaml")
-    with ReplicationClient(empty_harbor.url, **ADMIN) as harbor:
+    with ReplicationClient(empty_harbor.url, username=USER, secret=SECRET) as harbor:
         apply(harbor, document, plan(harbor, document), environ=SECRETS)
         [registry] = harbor.get_registries(query={"name": "dr"})
         assert isinstance(registry.id, int)
@@ -223,7 +224,7 @@ def test_filters_stored_in_another_order_are_no_drift(empty_harbor: HarborSimula
     from harbor_replication.ascode import apply, plan
 
     document = load_document(DOCUMENT, "team.yaml")
-    with ReplicationClient(empty_harbor.url, **ADMIN) as harbor:
+    with ReplicationClient(empty_harbor.url, username=USER, secret=SECRET) as harbor:
         apply(harbor, document, plan(harbor, document), environ=SECRETS)
         for policy in harbor.get_replication_policies():
             assert isinstance(policy.id, int)
@@ -245,7 +246,7 @@ def test_pruning_deletes_only_what_the_document_owns_and_only_when_asked(
     from harbor_replication.ascode import apply, plan
 
     document = load_document(DOCUMENT, "team.yaml")
-    with ReplicationClient(empty_harbor.url, **ADMIN) as harbor:
+    with ReplicationClient(empty_harbor.url, username=USER, secret=SECRET) as harbor:
         apply(harbor, document, plan(harbor, document), environ=SECRETS)
         hub = harbor.get_registries(query={"name": "hub"})[0].id
         for name in ("team-old", "someone-elses"):
@@ -304,7 +305,7 @@ async def test_apply_under_faults_converges_on_the_next_runs_without_duplicates(
 
     empty_harbor = new_harbor(contract=False)
     document = many_policies(40)
-    outside = ReplicationClient(empty_harbor.url, **ADMIN)
+    outside = ReplicationClient(empty_harbor.url, username=USER, secret=SECRET)
     outside.create_registry({"name": "theirs", "type": "harbor", "url": "https://t.example"})
     outside.close()
     client = make_client(
@@ -313,7 +314,7 @@ async def test_apply_under_faults_converges_on_the_next_runs_without_duplicates(
     shell = Shell(kind, empty_harbor.url)
     await close(shell.client)
     shell.client = client
-    schedule = [fault for fault in TRANSIENT_FAULTS for fault in (fault, None)]
+    schedule = [each for kind_ in TRANSIENT_FAULTS for each in (kind_, None)]
     empty_harbor.faults.set(schedule=schedule, rate=0.2, seed=7, stall=60.0, retry_after="0")
     runs = 0
     try:
@@ -348,7 +349,7 @@ def test_an_apply_interrupted_by_ctrl_c_converges_on_the_next_run(
         if len(done) == 5:
             raise KeyboardInterrupt
 
-    with ReplicationClient(empty_harbor.url, **ADMIN) as harbor:
+    with ReplicationClient(empty_harbor.url, username=USER, secret=SECRET) as harbor:
         with pytest.raises(KeyboardInterrupt):
             apply(
                 harbor,
@@ -378,7 +379,7 @@ async def test_an_async_apply_cancelled_midway_converges_on_the_next_run(
         if len(done) == 5:
             five_done.set()
 
-    async with AsyncReplicationClient(empty_harbor.url, **ADMIN) as harbor:
+    async with AsyncReplicationClient(empty_harbor.url, username=USER, secret=SECRET) as harbor:
         steps = await async_plan(harbor, document)
         task = asyncio.ensure_future(
             async_apply(harbor, document, steps, environ=SECRETS, on_step=count, concurrency=4)
