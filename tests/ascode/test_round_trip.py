@@ -49,7 +49,7 @@ def registry() -> st.SearchStrategy[dict[str, Any]]:
 
 
 def filters() -> st.SearchStrategy[list[dict[str, Any]]]:
-    one_of_each = st.fixed_dictionaries(
+    one_of_each: st.SearchStrategy[dict[str, dict[str, Any]]] = st.fixed_dictionaries(
         {},
         optional={
             "name": st.fixed_dictionaries({"type": st.just("name"), "value": WORD}),
