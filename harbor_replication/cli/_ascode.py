@@ -133,6 +133,7 @@ def render_plan(plan: Plan, title: str, compared: tuple[str, str] | None = None)
         out.append(f"  note: {note}\n", style="dim")
     if plan.in_sync:
         out.append("  in sync\n", style="green")
+    out.rstrip()  # the console ends the line
     return out
 
 

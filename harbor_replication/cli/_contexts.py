@@ -178,6 +178,20 @@ def session_config(session: Session) -> Config:
     return load_config(config_path(session.config))
 
 
+def _secret_to_keep(owner: str) -> str:
+    """Asked for on a terminal; else the first line of stdin (``pass show x | ... --keyring``)."""
+    import sys
+
+    from harbor_replication.cli._input import prompt_secret
+
+    if sys.stdin.isatty():
+        return prompt_secret(owner, None, "")
+    secret = sys.stdin.readline().rstrip("\r\n")
+    if not secret:
+        raise usage_error(f"no secret for {owner!r} on stdin to keep in the keyring")
+    return secret
+
+
 @click.group()
 def context() -> None:
     """Named Harbors (url, user, where the secret comes from) in the config file."""
@@ -190,7 +204,10 @@ def context() -> None:
 @click.option("--secret-env", metavar="VAR", help="read the secret from this environment variable")
 @click.option("--secret-command", metavar="CMD", help="run CMD; its output is the secret")
 @click.option(
-    "--keyring", "use_keyring", is_flag=True, help="ask for the secret now, keep it in the keyring"
+    "--keyring",
+    "use_keyring",
+    is_flag=True,
+    help="keep the secret in the system keyring (asked for now, or read from stdin)",
 )
 @click.option("--ca-cert", type=click.Path(exists=True, dir_okay=False), help="CA bundle")
 @click.option("--insecure", is_flag=True, help="do not verify Harbor's TLS certificate")
@@ -218,10 +235,7 @@ def add_context(
     if use_keyring:
         import keyring
 
-        from harbor_replication.cli._input import prompt_secret
-
-        secret = prompt_secret(username or name, None, "run context add on a terminal")
-        keyring.set_password(KEYRING_SERVICE, name, secret)
+        keyring.set_password(KEYRING_SERVICE, name, _secret_to_keep(username or name))
     config.contexts[name] = Context(
         name,
         url,
