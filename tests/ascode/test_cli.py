@@ -27,10 +27,9 @@ Run = Callable[..., Result]
 class MemoryKeyring(KeyringBackend):
     """A keyring in memory: the tests never touch the system's."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
         self.passwords: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
