@@ -23,7 +23,7 @@ from bench._server import RequestCounter, Seeded
 
 POLICIES = 1_000
 LATENCY_MS = 10.0
-ADMIN = {"username": "admin", "secret": "Harbor12345"}
+USERNAME, SECRET = "admin", "Harbor12345"
 
 
 def serve_main(latency_ms: float, policies: int) -> None:
@@ -79,7 +79,7 @@ async def _plan_scenario(seeded: Seeded) -> list[str]:
     from harbor_replication import AsyncReplicationClient
     from harbor_replication.ascode import async_export, async_plan
 
-    async with AsyncReplicationClient(seeded.url, **ADMIN) as harbor:
+    async with AsyncReplicationClient(seeded.url, username=USERNAME, secret=SECRET) as harbor:
         document = await async_export(harbor)
         assert len(document.policies) >= POLICIES
         before = seeded.requests()
@@ -121,7 +121,7 @@ async def _apply_creates(seeded: Seeded, concurrency: int) -> tuple[float, int]:
         },
         "bench.yaml",
     )
-    async with AsyncReplicationClient(seeded.url, **ADMIN) as harbor:
+    async with AsyncReplicationClient(seeded.url, username=USERNAME, secret=SECRET) as harbor:
         plan = await async_plan(harbor, document)
         assert plan.counts()["create"] == POLICIES
         before = seeded.requests()
