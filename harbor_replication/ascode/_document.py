@@ -231,12 +231,18 @@ def secret_variable(reference: str) -> str:
     return match.group(1)
 
 
-def resolve_secrets(document: Document, environ: Mapping[str, str]) -> dict[str, str]:
-    """Registry name -> its secret read from ``environ``; every missing variable is named."""
+def resolve_secrets(
+    document: Document, environ: Mapping[str, str], registries: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Registry name -> its secret read from ``environ``, for ``registries`` (default: all
+    the document names); every missing variable is named."""
     secrets: dict[str, str] = {}
     problems: list[str] = []
+    wanted = None if registries is None else set(registries)
     for name, spec in sorted(document.registries.items()):
         if spec.credential is None or not spec.credential.access_secret:
+            continue
+        if wanted is not None and name not in wanted:
             continue
         variable = secret_variable(spec.credential.access_secret)
         value = environ.get(variable)

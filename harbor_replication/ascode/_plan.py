@@ -222,6 +222,15 @@ class Plan:
     def in_sync(self) -> bool:
         return not self.steps
 
+    def secrets_needed(self) -> set[str]:
+        """The registries whose secret the steps send: those created, and those updated
+        with ``send_secret``."""
+        return {
+            step.name
+            for step in self.steps
+            if step.kind == "registry" and (step.action == "create" or step.send_secret)
+        }
+
     def phases(self) -> list[list[Step]]:
         """The steps in runs whose members may go at once: same kind, all deletes or none."""
         phases: list[list[Step]] = []

@@ -83,10 +83,11 @@ def apply(
 
     Steps of one phase run ``concurrency`` at a time. A create whose answer was lost is
     looked up by name before it is sent again, so it never makes a duplicate; an update
-    reads the policy and writes it back whole with the document's fields. Secrets are
-    read from ``environ`` (default ``os.environ``) before anything is sent.
+    reads the policy and writes it back whole with the document's fields. The secrets the
+    steps send are read from ``environ`` (default ``os.environ``) before anything is sent.
     """
-    secrets = resolve_secrets(document, os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    secrets = resolve_secrets(document, environ, steps.secrets_needed())
     registry_ids = dict(steps.registry_ids)
 
     def run(step: Step) -> None:

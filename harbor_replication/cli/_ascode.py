@@ -271,13 +271,14 @@ def apply(
     from harbor_replication.ascode import async_apply, resolve_secrets
 
     document = _read_document(file)
-    resolve_secrets(document, os.environ)  # a missing variable ends it before any request
     plans = _plan_all(session, document, prune, force_secrets)
     _show_plans(session, plans)
     pending = [(target, p) for target, p in plans if not p.in_sync]
     if not pending:
         click.echo("nothing to apply", err=True)
         return
+    # A missing variable ends it here, before any change.
+    resolve_secrets(document, os.environ, set().union(*(p.secrets_needed() for _, p in pending)))
     if not yes:
         from harbor_replication.cli._input import confirm
 

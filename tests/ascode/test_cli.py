@@ -169,7 +169,13 @@ def test_input_errors_exit_4_before_anything_is_sent(
         result.stderr
     )
     missing_secret = runner_for(
-        {"HARBOR_URL": empty_harbor.url, "HUB_SECRET": "x", "DR_SECRET": None}
+        {
+            "HARBOR_URL": empty_harbor.url,
+            "HARBOR_USERNAME": ADMIN[0],
+            "HARBOR_SECRET": ADMIN[1],
+            "HUB_SECRET": "x",
+            "DR_SECRET": None,
+        }
     )
     document = tmp_path / "team.yaml"
     document.write_text(DOCUMENT)
