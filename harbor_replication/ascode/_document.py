@@ -185,7 +185,7 @@ class Document:
         if owns:
             data["owns"] = owns
         data["registries"] = {
-            name: _registry_data(spec) for name, spec in sorted(self.registries.items())
+            name: registry_data(spec) for name, spec in sorted(self.registries.items())
         }
         data["policies"] = {
             name: _policy_data(spec) for name, spec in sorted(self.policies.items())
@@ -193,7 +193,8 @@ class Document:
         return data
 
 
-def _registry_data(spec: RegistrySpec) -> dict[str, Any]:
+def registry_data(spec: RegistrySpec, access_secret: str | None = None) -> dict[str, Any]:
+    """A registry as plain data: its secret as written (a reference), or ``access_secret``."""
     data: dict[str, Any] = {
         "type": spec.type,
         "url": spec.url,
@@ -206,7 +207,9 @@ def _registry_data(spec: RegistrySpec) -> dict[str, Any]:
         data["credential"] = {
             "type": spec.credential.type,
             "access_key": spec.credential.access_key,
-            "access_secret": spec.credential.access_secret,
+            "access_secret": spec.credential.access_secret
+            if access_secret is None
+            else access_secret,
         }
     return data
 
@@ -274,21 +277,18 @@ def check_target(document: Document, harbor_version: str, target: str = "the tar
     if version is None:
         return
     shown = f"{target} runs Harbor {harbor_version}"
-    problems: list[str] = []
-    if version < SINGLE_ACTIVE_SINCE:
-        problems += [
-            f"{document.source}: policies.{name}.single_active_replication: {shown}, which "
-            f"has no such field (Harbor 2.14 added it)"
-            for name, spec in sorted(document.policies.items())
-            if spec.single_active_replication
-        ]
-    if version < CA_CERTIFICATE_SINCE:
-        problems += [
-            f"{document.source}: registries.{name}.ca_certificate: {shown}, which has no "
-            f"such field (Harbor 2.15 added it)"
-            for name, spec in sorted(document.registries.items())
-            if spec.ca_certificate
-        ]
+    lacking: list[tuple[tuple[int, int], str, str, Mapping[str, object]]] = [
+        (SINGLE_ACTIVE_SINCE, "policies", "single_active_replication", document.policies),
+        (CA_CERTIFICATE_SINCE, "registries", "ca_certificate", document.registries),
+    ]
+    problems = [
+        f"{document.source}: {kind}.{name}.{field_name}: {shown}, which has no such field "
+        f"(Harbor {since[0]}.{since[1]} added it)"
+        for since, kind, field_name, specs in lacking
+        if version < since
+        for name, spec in sorted(specs.items())
+        if getattr(spec, field_name)
+    ]
     if problems:
         raise DocumentError(problems)
 
@@ -525,7 +525,7 @@ class _Reader:
                 self.problem(f"{place}.decoration", "only tag and label filters take one")
             if value is not None:
                 filters.append(FilterSpec(kind, value, decoration))
-        return tuple(sorted(filters, key=_filter_key))
+        return tuple(sorted(filters, key=filter_order))
 
     def filter_value(self, where: str, kind: str, value: object) -> str | tuple[str, ...] | None:
         if kind == "label":
@@ -576,7 +576,7 @@ class _Reader:
         return Selector(prefix, frozenset(names))
 
 
-def _filter_key(item: FilterSpec) -> tuple[str, tuple[str, ...], str]:
+def filter_order(item: FilterSpec) -> tuple[str, tuple[str, ...], str]:
     value = item.value if isinstance(item.value, tuple) else (item.value,)
     return item.type, value, item.decoration
 

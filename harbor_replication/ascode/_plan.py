@@ -30,6 +30,8 @@ from harbor_replication.ascode._document import (
     RegistrySpec,
     Selector,
     check_target,
+    filter_order,
+    registry_data,
     secret_reference_for,
 )
 from harbor_replication_api.models import Registry, ReplicationPolicy
@@ -120,7 +122,7 @@ def policy_spec(policy: ReplicationPolicy, registry_names: Mapping[int, str]) ->
         description=_text(policy.description),
         dest_namespace=_text(policy.dest_namespace),
         dest_namespace_replace_count=_number(policy.dest_namespace_replace_count, -1),
-        filters=tuple(sorted(filters, key=_filter_order)),
+        filters=tuple(sorted(filters, key=filter_order)),
         trigger=trigger,
         cron=cron,
         override=_flag(policy.override),
@@ -130,11 +132,6 @@ def policy_spec(policy: ReplicationPolicy, registry_names: Mapping[int, str]) ->
         single_active_replication=_flag(policy.single_active_replication),
         enabled=_flag(policy.enabled),
     )
-
-
-def _filter_order(item: FilterSpec) -> tuple[str, tuple[str, ...], str]:
-    value = item.value if isinstance(item.value, tuple) else (item.value,)
-    return item.type, value, item.decoration
 
 
 def harbor_state(
@@ -420,22 +417,7 @@ def everything_owned(document: Document) -> Document:
 
 def registry_create_body(spec: RegistrySpec, secret: str | None) -> dict[str, Any]:
     """The body of the registry's POST; ``secret`` is the resolved ``${...}``."""
-    body: dict[str, Any] = {
-        "name": spec.name,
-        "type": spec.type,
-        "url": spec.url,
-        "description": spec.description,
-        "insecure": spec.insecure,
-    }
-    if spec.ca_certificate:
-        body["ca_certificate"] = spec.ca_certificate
-    if spec.credential is not None:
-        body["credential"] = {
-            "type": spec.credential.type,
-            "access_key": spec.credential.access_key,
-            "access_secret": secret or "",
-        }
-    return body
+    return {"name": spec.name, **registry_data(spec, secret or "")}
 
 
 def registry_update_body(step: Step, secret: str | None) -> dict[str, Any]:

@@ -72,14 +72,15 @@ def _results(session: Session, outcomes: Sequence[Outcome[T]]) -> list[tuple[Tar
     """The results; a failure alone ends the command as usual, one of several is a line
     naming its Harbor, and the command then ends with the worst status."""
     failures = [outcome for outcome in outcomes if outcome.error is not None]
-    if len(outcomes) == 1 and failures:
-        raise failures[0].error  # type: ignore[misc]
     worst = 0
     for outcome in failures:
         assert outcome.error is not None
-        error = command_error(outcome.error, session)
+        # Named with its own URL: a context's is not the session's.
+        error = command_error(outcome.error, replace(session, url=outcome.target.url))
         if error is None:
             raise outcome.error
+        if len(outcomes) == 1:
+            raise error from outcome.error
         worst = max(worst, error.exit_code)
         click.echo(f"harbor-replication: error: {outcome.target.name}: {error.message}", err=True)
     if failures:

@@ -137,6 +137,7 @@ class Session:
             if len(targets) > 1:
                 raise usage_error("this command works on one Harbor: give one --context")
             target = targets[0]
+            self.url = target.url  # a context's: what a connection error names
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CleartextCredentialsWarning)
                 client = ReplicationClient(
