@@ -313,11 +313,22 @@ def test_contexts_from_env_command_and_keyring(
 
 
 def test_options_and_harbor_variables_win_over_a_context(
-    bare: Run, empty_harbor: HarborSimulator
+    bare: Run, empty_harbor: HarborSimulator, config: Path
 ) -> None:
     bare("context", "add", "gone", "--url", "http://127.0.0.1:9", "--username", "admin",
          "--secret-env", "PROD_SECRET")  # fmt: skip
     assert bare("--context", "gone", "registries", "list").exit_code == 5
+    from_variable = runner_for(
+        {
+            "HARBOR_CONTEXT": "gone",
+            "HARBOR_URL": None,
+            "HARBOR_REPLICATION_CONFIG": str(config),
+            "PROD_SECRET": "x",
+        }
+    )
+    unreachable = from_variable("registries", "list")
+    assert unreachable.exit_code == 5
+    assert "cannot reach Harbor at http://127.0.0.1:9" in unreachable.stderr
     assert bare("--context", "gone", "--url", empty_harbor.url, "registries", "list").exit_code == 0
     several = bare("--context", "gone", "--context", "gone2", "--url", empty_harbor.url, "plan",
                    "-f", "-", input="{}")  # fmt: skip
