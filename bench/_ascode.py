@@ -104,7 +104,7 @@ async def _plan_scenario(seeded: Seeded) -> list[str]:
     ]
 
 
-async def _apply_creates(seeded: Seeded, concurrency: int) -> tuple[float, int]:
+async def _apply_creates(seeded: Seeded, concurrency: int) -> tuple[float, float, int]:
     from harbor_replication import AsyncReplicationClient
     from harbor_replication.ascode import async_apply, async_plan, parse_document
 
@@ -125,12 +125,12 @@ async def _apply_creates(seeded: Seeded, concurrency: int) -> tuple[float, int]:
         plan = await async_plan(harbor, document)
         assert plan.counts()["create"] == POLICIES
         before = seeded.requests()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await async_apply(harbor, document, plan, concurrency=concurrency, environ={})
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         requests = seeded.requests() - before
         assert (await async_plan(harbor, document)).in_sync
-    return elapsed, requests
+    return elapsed, cpu, requests
 
 
 def run(quick: bool = False) -> list[str]:
@@ -143,12 +143,14 @@ def run(quick: bool = False) -> list[str]:
     for concurrency in (8, 1):
         with serve(0) as seeded:
             timings[concurrency] = asyncio.run(_apply_creates(seeded, concurrency))
-    (bounded, bounded_requests), (serial, _) = timings[8], timings[1]
+    (bounded, bounded_cpu, bounded_requests), (serial, serial_cpu, _) = timings[8], timings[1]
     speedup = serial / bounded
     lines.append(
         f"- apply of {POLICIES:,} creates, {LATENCY_MS:g} ms latency: {bounded:.2f} s at "
         f"concurrency 8 ({bounded_requests} requests), {serial:.2f} s one by one: "
-        f"{speedup:.1f}x faster (target >= 5x: {'met' if speedup >= 5 else 'NOT met'})"
+        f"{speedup:.1f}x faster (target >= 5x: {'met' if speedup >= 5 else 'NOT met'}); "
+        f"the client's CPU time {bounded_cpu:.2f} s and {serial_cpu:.2f} s (concurrency hides "
+        "latency, not CPU: on a busy machine the ratio falls)"
     )
     return lines
 
