@@ -603,7 +603,7 @@ def _at_least(minimum: int) -> Callable[[int], str | None]:
 
 
 def _cron(cron: object) -> str | None:
-    # Harbor's rule (its policy validation): six fields, seconds "0", minutes not "*".
+    # Harbor's rule (docs/harbor-behaviour.md §12): six fields, seconds "0", minutes not "*".
     if not isinstance(cron, str) or len(cron.split()) != 6:
         return "a scheduled trigger needs a six-field cron, like '0 0 2 * * *'"
     seconds, minutes = cron.split()[:2]

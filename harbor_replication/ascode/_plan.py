@@ -443,7 +443,8 @@ def _registry_ref(name: str, registry_ids: Mapping[str, int]) -> dict[str, int] 
 
 
 def policy_fields(spec: PolicySpec, registry_ids: Mapping[str, int]) -> dict[str, Any]:
-    """Every field of a policy as Harbor takes it (``deletion`` is the one it reads)."""
+    """Every field of a policy as Harbor takes it (``deletion`` is the one it reads:
+    docs/harbor-behaviour.md §11); this Harbor's side is ``None``, left out (§12)."""
     trigger: dict[str, Any] = {"type": spec.trigger}
     if spec.trigger == "scheduled":
         trigger["trigger_settings"] = {"cron": spec.cron}
@@ -476,7 +477,8 @@ def policy_update_body(
     current: ReplicationPolicy, spec: PolicySpec, registry_ids: Mapping[str, int]
 ) -> dict[str, Any]:
     """The whole policy for its PUT: the one just read with the document's fields set, so
-    nothing Harbor holds and the document does not name is reset."""
+    nothing Harbor holds and the document does not name is reset (Harbor's PUT replaces the
+    policy whole: docs/harbor-behaviour.md §10)."""
     body = current.to_dict()
     for key in ("creation_time", "update_time", "id"):
         body.pop(key, None)
