@@ -392,3 +392,31 @@ async def test_an_async_apply_cancelled_midway_converges_on_the_next_run(
         await async_apply(harbor, document, await async_plan(harbor, document), environ=SECRETS)
         assert (await async_plan(harbor, document)).in_sync
     assert names(empty_harbor) == (["dr", "hub"], sorted(document.policies))
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+
+def test_an_older_harbor_refuses_what_it_cannot_store_and_takes_the_rest(
+    new_harbor: NewHarbor,
+) -> None:
+    from harbor_replication import ascode
+
+    old = new_harbor("v2.13.4")
+    data = yaml.safe_load(DOCUMENT)
+    data["policies"]["team-pull"]["single_active_replication"] = True
+    data["registries"]["dr"]["ca_certificate"] = "-----BEGIN CERTIFICATE-----"
+    with ReplicationClient(old.url, username=USER, secret=SECRET) as harbor:
+        with pytest.raises(ascode.DocumentError) as caught:
+            ascode.plan(harbor, parse_document(data, "team.yaml"), target="old")
+        assert caught.value.problems == [
+            "team.yaml: policies.team-pull.single_active_replication: old runs Harbor v2.13.4, "
+            "which has no such field (Harbor 2.14 added it)",
+            "team.yaml: registries.dr.ca_certificate: old runs Harbor v2.13.4, which has no "
+            "such field (Harbor 2.15 added it)",
+        ]
+        assert old.state.registries == {}
+        # Spelt out at their defaults, as an export of a v2.15 Harbor writes them: accepted.
+        document = load_document(DOCUMENT, "team.yaml")
+        ascode.apply(harbor, document, ascode.plan(harbor, document), environ=SECRETS)
+        assert ascode.plan(harbor, document).in_sync

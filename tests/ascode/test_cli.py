@@ -299,6 +299,12 @@ def test_contexts_from_env_command_and_keyring(
     assert [(p["context"], p["in_sync"]) for p in plans] == [("prod", True), ("lab", True)]
 
     assert bare("--context", "prod", "--context", "dr", "diff").exit_code == 0
+    pattern = str(config.parent / "exported-{context}.yaml")
+    exported = bare("--context", "prod", "--context", "dr", "export", "-o", pattern)
+    assert exported.exit_code == 0, exported.output
+    assert yaml.safe_load((config.parent / "exported-prod.yaml").read_text()) == yaml.safe_load(
+        (config.parent / "exported-dr.yaml").read_text()
+    )
     prod.state.policies[1].description = "edited on prod"
     different = bare("--context", "prod", "--context", "dr", "diff")
     assert different.exit_code == 2
