@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "ErrorDetail",
     "ForbiddenError",
@@ -23,6 +24,7 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
+    "WrongEventLoopError",
 ]
 
 
@@ -43,6 +45,20 @@ class HarborConnectionError(HarborError):
 
 class HarborTimeoutError(HarborConnectionError):
     """Connecting, sending or reading took longer than the client's timeout."""
+
+
+class ClientClosedError(HarborError, RuntimeError):
+    """A request on a client that was closed (``close()``, ``aclose()`` or the end of its
+    ``with`` block); nothing was sent. Make a new client."""
+
+
+class WrongEventLoopError(HarborError, RuntimeError):
+    """An async client used from an event loop other than the one it first ran in.
+
+    Its pooled connections belong to that first loop (closed, after ``asyncio.run()``
+    returned), so nothing was sent. Create the client inside the coroutine that uses it,
+    one per ``asyncio.run()``.
+    """
 
 
 class WaitTimeoutError(HarborError):

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 import click
 
-from harbor_replication.cli._session import usage_error
+from harbor_replication.cli._session import by_ctrl_c, usage_error
 
 
 def read_mapping(file: IO[str] | None) -> dict[str, Any]:
@@ -40,7 +40,9 @@ def confirm_deletion(what: str, yes: bool) -> None:
         return
     try:
         confirmed = click.confirm(f"Delete {what}?", err=True)
-    except click.Abort:
+    except click.Abort as exc:
+        if by_ctrl_c(exc):
+            raise  # interrupted (130), not declined
         confirmed = False
     if not confirmed:
         raise usage_error(f"not confirmed; {what} is left as it is")
