@@ -19,6 +19,7 @@ from harbor_replication._errors import (
     ClientClosedError as ClientClosedError,
     ConflictError as ConflictError,
     ErrorDetail as ErrorDetail,
+    FieldTypeError as FieldTypeError,
     ForbiddenError as ForbiddenError,
     HarborAPIError as HarborAPIError,
     HarborConnectionError as HarborConnectionError,

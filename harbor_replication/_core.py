@@ -19,6 +19,7 @@ from harbor_replication import _endpoints as api
 from harbor_replication._errors import (
     ClientClosedError,
     ErrorDetail,
+    FieldTypeError,
     HarborAPIError,
     HarborConnectionError,
     HarborResponseError,
@@ -28,8 +29,10 @@ from harbor_replication._errors import (
 )
 from harbor_replication._retry import parse_retry_after
 from harbor_replication._shapes import complete_and_check, unknown_keys, wrong_field
-from harbor_replication.query import QueryValue, encode_query
-from harbor_replication_api.models import (
+
+# From the public models module, which also gives every model a readable repr.
+from harbor_replication.models import (
+    UNSET,
     Registry,
     RegistryInfo,
     RegistryPing,
@@ -38,9 +41,10 @@ from harbor_replication_api.models import (
     ReplicationExecution,
     ReplicationPolicy,
     ReplicationTask,
-    StartReplicationExecution,
+    Unset,
 )
-from harbor_replication_api.types import UNSET, Unset
+from harbor_replication.query import QueryValue, encode_query
+from harbor_replication_api.models import StartReplicationExecution
 
 T = TypeVar("T")
 M = TypeVar(
@@ -274,11 +278,11 @@ def _parse_item(data: Any, model: type[M]) -> M:
         item = model.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
-    field = complete_and_check(item)
-    if field is not None:
-        value = repr(getattr(item, field))
+    misfit = complete_and_check(item)
+    if misfit is not None:
+        value = repr(misfit.value)
         shown = value if len(value) <= 60 else value[:57] + "..."
-        raise _MalformedResponse(f"not a valid {model.__name__}: {field} is {shown}")
+        raise _MalformedResponse(f"not a valid {model.__name__}: {misfit.path} is {shown}")
     return item
 
 
@@ -661,10 +665,9 @@ def _model_input(model: type[Any], value: Any, what: str) -> Any:
             raise ValueError(f"not a valid {what}: unknown field(s) {', '.join(unknown)}")
     else:
         raise ValueError(f"{what} must be a {model.__name__} or a mapping, got {value!r}")
-    field = wrong_field(instance)
-    if field is not None:
-        shown = type(getattr(instance, field)).__name__
-        raise ValueError(f"not a valid {what}: {field.rstrip('_')} has the wrong type ({shown})")
+    misfit = wrong_field(instance)
+    if misfit is not None:
+        raise FieldTypeError(what, misfit.path, misfit.value, misfit.expected)
     return instance
 
 

@@ -10,6 +10,7 @@ __all__ = [
     "ClientClosedError",
     "ConflictError",
     "ErrorDetail",
+    "FieldTypeError",
     "ForbiddenError",
     "HarborAPIError",
     "HarborConnectionError",
@@ -34,6 +35,23 @@ class HarborError(Exception):
 
 class QueryError(HarborError, ValueError):
     """A query Harbor's ``q`` grammar cannot express; raised before any request is sent."""
+
+
+class FieldTypeError(ValueError):
+    """A policy or registry argument holding a value of the wrong type; raised before any
+    request is sent. ``path`` names it as Harbor's keys do (``src_registry.id``,
+    ``filters[0].value``), ``expected`` the type names that fit there."""
+
+    def __init__(self, what: str, path: str, value: object, expected: Sequence[str]) -> None:
+        self.path = path
+        self.value = value
+        self.expected = tuple(expected)
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        super().__init__(
+            f"not a valid {what}: {path} is {shown} ({type(value).__name__}), expected "
+            f"{' or '.join(self.expected)}"
+        )
 
 
 class HarborConnectionError(HarborError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import traceback
@@ -13,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from harbor_replication import HarborAPIError, ReplicationClient
+    from harbor_replication import FieldTypeError, HarborAPIError, ReplicationClient
 
 
 class ExitStatus(IntEnum):
@@ -127,6 +128,7 @@ def api_error_line(exc: HarborAPIError) -> str:
 def command_error(exc: Exception, session: Session | None) -> CommandError | None:
     """The one-line error for an exception a command let through; None for a bug."""
     from harbor_replication import (
+        FieldTypeError,
         HarborAPIError,
         HarborConnectionError,
         HarborError,
@@ -159,9 +161,20 @@ def command_error(exc: Exception, session: Session | None) -> CommandError | Non
         return CommandError(f"cannot reach Harbor at {url}: {exc}", ExitStatus.API)
     if isinstance(exc, HarborError):
         return CommandError(str(exc), ExitStatus.API)
+    if isinstance(exc, FieldTypeError):
+        return CommandError(f"{exc}{_yaml_hint(exc)}", ExitStatus.USAGE)
     if isinstance(exc, ValueError):
         return CommandError(option_words(str(exc)), ExitStatus.USAGE)
     return None
+
+
+def _yaml_hint(exc: FieldTypeError) -> str:
+    """What to change in a YAML file whose value YAML read as another type."""
+    if "str" in exc.expected and isinstance(exc.value, bool | int | float | dt.date):
+        return "; YAML reads yes/no/on/off, numbers and dates as such: quote the value"
+    if isinstance(exc.value, str) and {"bool", "int"} & set(exc.expected):
+        return "; write the value without quotes"
+    return ""
 
 
 def interrupted(message: str = "interrupted") -> click.exceptions.Exit:
