@@ -134,6 +134,7 @@ def _start(session: Session, policy_id: int) -> str:
             f"interrupted; the execution may or may not have started: {check}"
         ) from None
     except PreconditionFailedError as exc:
+        # Harbor's only 412 to a start: the policy is disabled (docs/harbor-behaviour.md §14).
         raise CommandError(
             f"{api_error_line(exc)}; enable the policy with: "
             f"harbor-replication policies update {policy_id} --enabled"
