@@ -27,6 +27,8 @@ PAIRS: list[tuple[Path, Path, str]] = [
 
 # Applied in order, on whole words.
 REWRITES: list[tuple[str, str]] = [
+    # Blocks that only an asyncio client needs (its event loop), between these markers.
+    (r"(?s)^[ \t]*# async-only\{\n.*?^[ \t]*# \}async-only\n", ""),
     (r"^import asyncio\n", ""),
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"\bAsyncReplicationClient\b", "ReplicationClient"),

@@ -15,17 +15,20 @@ from harbor_replication.cli._simulate import simulate
 
 __all__ = ["ExitStatus", "cli", "main"]
 
+OUTPUT_FORMAT = click.Choice(["table", "json", "yaml"], case_sensitive=False)
+
 EPILOG = """\b
 Exit status:
     0  succeeded (or, after --wait, the execution succeeded)
-    1  the execution failed
-    2  the execution was stopped; plan and diff: changes pending, Harbors differ
-    3  timed out waiting (--timeout); the execution goes on
+    1  the execution failed (log --follow: the task failed)
+    2  the execution was stopped (log --follow: the task was stopped); plan: changes
+       pending; diff: the Harbors differ
+    3  timed out waiting (start/stop --timeout); the execution goes on
     4  usage or input error, found before sending (bad option, unreadable or invalid
        file, missing secret without a terminal, declined confirmation)
     5  API or connection error, Harbor's own 400 included (Harbor's message and
        request id on stderr)
-  130  interrupted (Ctrl-C) while waiting; the execution goes on
+  130  interrupted (Ctrl-C); an execution started or being stopped goes on
 
 \b
 Example:
@@ -57,10 +60,29 @@ Example:
 @click.option(
     "-o",
     "--output",
-    type=click.Choice(["table", "json", "yaml"]),
+    type=OUTPUT_FORMAT,
     default="table",
     show_default=True,
-    help="json and yaml print whole models and nothing else on stdout",
+    help="json and yaml print whole models and nothing else on stdout (also accepted after "
+    "the command)",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="HARBOR_TIMEOUT",
+    show_envvar=True,
+    metavar="SECONDS",
+    help="how long to wait for each HTTP answer (default: 10 to connect, 30 to read); "
+    "start/stop --timeout is the overall wait",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    envvar="HARBOR_RETRIES",
+    show_envvar=True,
+    metavar="N",
+    help="retries after a connection failure, timeout, 429, 502, 503 or 504 (default 3; "
+    "a start is retried only if it never left this machine)",
 )
 @click.option(
     "--context",
@@ -89,6 +111,8 @@ def cli(
     ca_cert: str | None,
     insecure: bool,
     output: str,
+    timeout: float | None,
+    retries: int | None,
     contexts: tuple[str, ...],
     config: str | None,
     debug: bool,
@@ -108,14 +132,54 @@ def cli(
         for name in ("url", "username", "secret")
         if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
     )
-    ctx.obj = Session(url, username or None, secret, verify, output, debug, contexts, config, given)
+    ctx.obj = Session(
+        url,
+        username or None,
+        secret,
+        verify,
+        output,
+        debug,
+        timeout,
+        retries,
+        contexts=contexts,
+        config=config,
+        given_on_command_line=given,
+    )
+
+
+def _output_after_the_command(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> None:
+    if value is not None:
+        ctx.find_object(Session).output = value  # type: ignore[union-attr]
+
+
+def accept_output_option(command: click.Command) -> None:
+    """Lets ``-o/--output`` follow ``command`` (and the commands under it) too."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            accept_output_option(subcommand)
+        return
+    command.params.append(
+        click.Option(
+            ["-o", "--output"],
+            type=OUTPUT_FORMAT,
+            expose_value=False,
+            callback=_output_after_the_command,
+            help="as the global -o/--output",
+        )
+    )
 
 
 for command in (policies, executions, start, stop, tasks, log, registries, simulate):
     cli.add_command(command)
-# Replication as code and contexts (export's -o is its output file, not the format).
+    if command is not simulate:  # it hands its options on to the simulator's own parser
+        accept_output_option(command)
+# Replication as code and contexts; export's -o is its output file, as the issue asks.
 for command in (export, plan, apply, diff, context):
     cli.add_command(command)
+    if command is not export:
+        accept_output_option(command)
 
 
 def main() -> None:

@@ -48,15 +48,23 @@ class Outcome(Generic[T]):
 
 
 def _for_each(
-    targets: Sequence[Target], work: Callable[[AsyncReplicationClient, Target], Awaitable[T]]
+    session: Session,
+    targets: Sequence[Target],
+    work: Callable[[AsyncReplicationClient, Target], Awaitable[T]],
 ) -> list[Outcome[T]]:
     """Run ``work`` against every target at once, each with its own asyncio client."""
     from harbor_replication import AsyncReplicationClient
 
+    options = session.client_options()
+
     async def one(target: Target) -> Outcome[T]:
         try:
             async with AsyncReplicationClient(
-                target.url, username=target.username, secret=target.secret, verify=target.verify
+                target.url,
+                username=target.username,
+                secret=target.secret,
+                verify=target.verify,
+                **options,
             ) as harbor:
                 return Outcome(target, await work(harbor, target))
         except Exception as error:
@@ -196,7 +204,7 @@ def export(session: Session, output_file: str | None) -> None:
     async def work(harbor: AsyncReplicationClient, target: Target) -> Document:
         return await async_export(harbor)
 
-    for target, document in _results(session, _for_each(targets, work)):
+    for target, document in _results(session, _for_each(session, targets, work)):
         text = _dump(session, document.to_data())
         if output_file:
             path = output_file.replace("{context}", target.name)
@@ -227,7 +235,7 @@ def _plan_all(
             harbor, document, prune=prune, force_secrets=force_secrets, target=target.name
         )
 
-    return _results(session, _for_each(session.targets(), work))
+    return _results(session, _for_each(session, session.targets(), work))
 
 
 @click.command()
@@ -302,7 +310,7 @@ def apply(
         )
         return len(steps[target.name].steps)
 
-    for target, count in _results(session, _for_each([t for t, _ in pending], work)):
+    for target, count in _results(session, _for_each(session, [t for t, _ in pending], work)):
         click.echo(f"{target.name}: {count} change(s) applied", err=True)
 
 
@@ -328,7 +336,7 @@ def diff(session: Session, force_secrets: bool) -> None:
     async def work(harbor: AsyncReplicationClient, target: Target) -> Any:
         return await async_read_state(harbor)
 
-    (first, state_a), (second, state_b) = _results(session, _for_each(targets, work))
+    (first, state_a), (second, state_b) = _results(session, _for_each(session, targets, work))
     wanted = everything_owned(export_document(state_a, source=first.name))
     try:
         changes = make_plan(wanted, state_b, prune=True, target=second.name)
