@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import _operations as operations_bench
+from bench._ascode import run as ascode_scenarios
 from bench._contenders import Contender, available
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
@@ -198,6 +199,8 @@ def main() -> int:
             for contender in contenders:
                 contender.shutdown()
     results.extend(startup_scenarios(args.quick))
+    print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
+    as_code = ascode_scenarios(args.quick)
     report_rows = operations_bench.run(args.quick)
     elapsed = time.perf_counter() - started
 
@@ -209,6 +212,8 @@ def main() -> int:
             "",
             "Targets:",
             *target_lines(results),
+            "",
+            *as_code,
             "",
             *operations_bench.lines(report_rows),
             "",

@@ -1,10 +1,10 @@
-"""Write the synchronous client from the asyncio one, so the two cannot drift.
+"""Write the synchronous modules from their asyncio sources, so the twins cannot drift.
 
-``harbor_replication/_async_client.py`` is the source; this rewrites its async
-constructs into their blocking twins (the approach of httpcore's unasync script) and
-formats the result. ``python -m openapi.unasync`` writes ``_sync_client.py``;
-``--check`` exits 1 when the committed file is stale. ``async_operations.py`` is turned
-into ``operations.py`` the same way (:data:`PAIRS`).
+``harbor_replication/_async_client.py``, ``harbor_replication/ascode/_async_shell.py`` and
+``harbor_replication/async_operations.py`` are sources; this rewrites their async constructs
+into blocking twins (the approach of httpcore's unasync script) and formats the result.
+``python -m openapi.unasync`` writes ``_sync_client.py``, ``ascode/_sync_shell.py`` and
+``operations.py`` (:data:`PAIRS`); ``--check`` exits 1 when one is stale.
 """
 
 from __future__ import annotations
@@ -13,23 +13,30 @@ import argparse
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "harbor_replication" / "_async_client.py"
 TARGET = ROOT / "harbor_replication" / "_sync_client.py"
+ASCODE_SOURCE = ROOT / "harbor_replication" / "ascode" / "_async_shell.py"
+ASCODE_TARGET = ROOT / "harbor_replication" / "ascode" / "_sync_shell.py"
 OPERATIONS_SOURCE = ROOT / "harbor_replication" / "async_operations.py"
 OPERATIONS_TARGET = ROOT / "harbor_replication" / "operations.py"
-
-HEADER = '''"""The blocking client.
-
-Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edit.
-"""
-'''
+# Source, target, and the first line of the target's docstring.
+PAIRS: list[tuple[Path, Path, str]] = [
+    (SOURCE, TARGET, "The blocking client."),
+    (ASCODE_SOURCE, ASCODE_TARGET, "Replication as code with the blocking client."),
+    (
+        OPERATIONS_SOURCE,
+        OPERATIONS_TARGET,
+        "Blocking operations: retry what failed, a failure digest, bulk changes.",
+    ),
+]
 
 # Applied in order, on whole words.
 REWRITES: list[tuple[str, str]] = [
+    # Blocks that only an asyncio client needs (its event loop), between these markers.
+    (r"(?s)^[ \t]*# async-only\{\n.*?^[ \t]*# \}async-only\n", ""),
     (r"^import asyncio\n", ""),
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"\bAsyncReplicationClient\b", "ReplicationClient"),
@@ -44,22 +51,12 @@ REWRITES: list[tuple[str, str]] = [
     (r"\bawait ", ""),
     (r"\bAn asyncio client\b", "A blocking client"),
     (r"\b_async_pages\b", "_sync_pages"),
-]
-# The operations module also names the async client's module and the bounded map.
-OPERATIONS_REWRITES: list[tuple[str, str]] = [
-    (r"^import asyncio\n", "import time\n"),
+    (r"\b_async_bounded\b", "_sync_bounded"),
     (r"\b_async_client\b", "_sync_client"),
+    (r"\bAwaitable\[([\w |]+)\]", r"\1"),
     (r"\bamap_bounded\b", "map_bounded"),
     (r"\bAsyncIterator\b", "Iterator"),
-    (r"\bAwaitable, ", ""),
-    (r"\bAwaitable\[(\w+)\]", r"\1"),
-    *REWRITES,
 ]
-OPERATIONS_HEADER = '''"""Blocking operations: retry what failed, a failure digest, bulk changes.
-
-Generated from ``async_operations.py`` by ``python -m openapi.unasync``: do not edit.
-"""
-'''
 
 
 def _docstring_end(text: str) -> int:
@@ -67,11 +64,13 @@ def _docstring_end(text: str) -> int:
     return text.index('"""', start + 3) + 3
 
 
-def unasync(source: str, rewrites: list[tuple[str, str]] = REWRITES, header: str = HEADER) -> str:
-    """The synchronous module for the asyncio module ``source``, unformatted."""
+def unasync(source: str, name: str = SOURCE.name, title: str = PAIRS[0][2]) -> str:
+    """The synchronous module for the asyncio module ``source`` (file ``name``), unformatted."""
     body = source[_docstring_end(source) :].lstrip("\n")
-    for pattern, replacement in rewrites:
+    for pattern, replacement in REWRITES:
         body = re.sub(pattern, replacement, body, flags=re.MULTILINE)
+    note = f"Generated from ``{name}`` by ``python -m openapi.unasync``: do not edit."
+    header = f'"""{title}\n\n{note}\n"""\n'
     return f"{header}\n{body}"
 
 
@@ -85,24 +84,13 @@ def _ruff(arguments: list[str], code: str) -> str:
 
 
 def formatted(code: str) -> str:
-    """``code`` with its imports sorted and formatted as ruff does in this project."""
-    return _ruff(["format"], _ruff(["check", "--fix-only", "--select", "I"], code))
+    """``code`` with its imports sorted (unused ones dropped) and formatted as ruff does."""
+    return _ruff(["format"], _ruff(["check", "--fix-only", "--select", "I,F401"], code))
 
 
-def expected_sync_client() -> str:
-    return formatted(unasync(SOURCE.read_text(encoding="utf-8")))
-
-
-def expected_operations() -> str:
-    source = OPERATIONS_SOURCE.read_text(encoding="utf-8")
-    return formatted(unasync(source, OPERATIONS_REWRITES, OPERATIONS_HEADER))
-
-
-# Each generated file and how to write it.
-PAIRS: list[tuple[Path, Callable[[], str]]] = [
-    (TARGET, expected_sync_client),
-    (OPERATIONS_TARGET, expected_operations),
-]
+def expected(source: Path, title: str) -> str:
+    """The generated twin of ``source``, formatted."""
+    return formatted(unasync(source.read_text(encoding="utf-8"), source.name, title))
 
 
 def main() -> int:
@@ -110,13 +98,11 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the sync client is stale")
     args = parser.parse_args()
     stale = 0
-    for target, expected_text in PAIRS:
-        expected = expected_text()
+    for source, target, title in PAIRS:
+        text = expected(source, title)
         if not args.check:
-            target.write_text(expected, encoding="utf-8")
-            continue
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != expected:
+            target.write_text(text, encoding="utf-8")
+        elif (target.read_text(encoding="utf-8") if target.exists() else "") != text:
             print(f"{target.relative_to(ROOT)} is stale: run python -m openapi.unasync")
             stale = 1
     return stale

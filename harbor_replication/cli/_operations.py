@@ -420,7 +420,8 @@ def stop_all(session: Session, policy_id: int | None, yes: bool, dry_run: bool) 
     if not running or dry_run:
         return _print_bulk(session, operations.stop_executions(client, running, dry_run=True))
     ids = ", ".join(f"{e.id} (policy {e.policy_id})" for e in running)
-    confirm(f"Stop {len(running)} running execution(s): {ids}?", yes)
+    if not yes:
+        confirm(f"Stop {len(running)} running execution(s): {ids}?", "nothing was stopped")
     return _print_bulk(session, operations.stop_executions(client, running))
 
 
@@ -463,7 +464,10 @@ def _switch(enabled: bool) -> click.Command:
         if dry_run or not to_change:
             ctx.exit(_print_bulk(session, planned))
         names = ", ".join(f"{r.id} ({r.name})" for r in to_change)
-        confirm(f"{verb.capitalize()} {len(to_change)} policy(ies): {names}?", yes)
+        if not yes:
+            confirm(
+                f"{verb.capitalize()} {len(to_change)} policy(ies): {names}?", "no policy changed"
+            )
         ctx.exit(_print_bulk(session, operations.set_policies_enabled(client, chosen, enabled)))
 
     command.help = (
