@@ -84,7 +84,7 @@ def policy(client: ReplicationClient) -> Callable[..., int]:
 
 def waited(result: Result) -> float:
     """The seconds waited, from the summary (on stderr with ``-o json``)."""
-    found = re.search(r": \w+ after (\d+\.\d)s\. ", result.output)
+    found = re.search(r", waited (\d+\.\d)s\. ", result.output)
     assert found, result.output
     return float(found[1])
 
@@ -150,7 +150,7 @@ def test_start_wait_reports_a_skipped_single_active_run_with_exit_status_6(
     client.start_replication(policy_id)  # runs: the clock stands still
     result = run("start", str(policy_id), "--wait", *POLL)
     assert result.exit_code == 6, result.output
-    assert ": Skipped after 0.0s. 0 tasks" in result.stdout
+    assert ": Skipped after running 0.0s, waited 0.0s. 0 tasks" in result.stdout
     assert "Harbor says: Execution skipped: active replication still in progress." in (
         result.stdout
     )
