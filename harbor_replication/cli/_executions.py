@@ -186,7 +186,11 @@ def _start(session: Session, policy_id: int) -> str:
 @settle_option
 @click.option("--all", "every", is_flag=True, help="every running execution (asks first)")
 @click.option(
-    "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="with --all: its only"
+    "--policy",
+    "policy_id",
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="with --all: only this policy's",
 )
 @click.option("-y", "--yes", is_flag=True, help="with --all: do not ask for confirmation")
 @click.option("--dry-run", is_flag=True, help="with --all: list what would be stopped")

@@ -319,7 +319,9 @@ def render_markdown(report: FailureReport) -> str:
     metavar="DURATION",
     help="executions started this long ago or later: 90s, 30m, 24h, 7d",
 )
-@click.option("--policy", "policy_id", type=click.IntRange(min=1), metavar="ID")
+@click.option(
+    "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
+)
 @settle_option
 @click.option(
     "--concurrency",
