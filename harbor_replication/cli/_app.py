@@ -6,6 +6,7 @@ import click
 
 from harbor_replication import __version__
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
+from harbor_replication.cli._exporter import exporter
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
 from harbor_replication.cli._session import ExitStatus, RootGroup, Session, usage_error
@@ -86,7 +87,7 @@ def cli(
     ctx.obj = Session(url, username or None, secret, verify, output, debug)
 
 
-for command in (policies, executions, start, stop, tasks, log, registries, simulate):
+for command in (policies, executions, start, stop, tasks, log, registries, simulate, exporter):
     cli.add_command(command)
 
 

@@ -7,12 +7,14 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
-    from harbor_replication import HarborAPIError, ReplicationClient
+    from harbor_replication import AsyncReplicationClient, HarborAPIError, ReplicationClient
+
+ClientT = TypeVar("ClientT", "ReplicationClient", "AsyncReplicationClient")
 
 
 class ExitStatus(IntEnum):
@@ -71,24 +73,34 @@ class Session:
 
     def client(self) -> ReplicationClient:
         if self._client is None:
-            from harbor_replication import CleartextCredentialsWarning, ReplicationClient
-            from harbor_replication.cli._input import prompt_secret
+            from harbor_replication import ReplicationClient
 
-            if not self.url:
-                raise usage_error("no Harbor URL: pass --url or set HARBOR_URL")
-            secret = self.secret
-            if self.username:
-                secret = prompt_secret(self.username, secret, "pass --secret or set HARBOR_SECRET")
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", CleartextCredentialsWarning)
-                client = ReplicationClient(
-                    self.url, username=self.username, secret=secret, verify=self.verify
-                )
-            for warning in caught:
-                click.echo(f"harbor-replication: warning: {warning.message}", err=True)
+            client = self._connect(ReplicationClient)
             click.get_current_context().call_on_close(client.close)
             self._client = client
         return self._client
+
+    def async_client(self) -> AsyncReplicationClient:
+        """A new asyncio client on the same options; the caller closes it."""
+        from harbor_replication import AsyncReplicationClient
+
+        return self._connect(AsyncReplicationClient)
+
+    def _connect(self, cls: type[ClientT]) -> ClientT:
+        from harbor_replication import CleartextCredentialsWarning
+        from harbor_replication.cli._input import prompt_secret
+
+        if not self.url:
+            raise usage_error("no Harbor URL: pass --url or set HARBOR_URL")
+        secret = self.secret
+        if self.username:
+            secret = prompt_secret(self.username, secret, "pass --secret or set HARBOR_SECRET")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CleartextCredentialsWarning)
+            client = cls(self.url, username=self.username, secret=secret, verify=self.verify)
+        for warning in caught:
+            click.echo(f"harbor-replication: warning: {warning.message}", err=True)
+        return client
 
 
 pass_session = click.make_pass_decorator(Session)

@@ -166,6 +166,8 @@ class ReplicationExporter:
                 last_error=message,
             )
         else:
+            if not before.up and before.refreshes:
+                _log.info("refresh succeeded again: %d policies", len(snapshot.policies))
             state = replace(
                 before,
                 snapshot=snapshot,
