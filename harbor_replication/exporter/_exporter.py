@@ -188,9 +188,10 @@ class ReplicationExporter:
         return search.health(policies, previous, now=self.clock(), settle=self.settle)
 
     async def _policies(self) -> list[ReplicationPolicy]:
+        self._requests += 1
         policies = await self.client.get_replication_policies(page_size=MAX_PAGE_SIZE)
         # One request a page: Harbor's total count tells the walk where the last one is.
-        self._requests += max(-(-len(policies) // MAX_PAGE_SIZE), 1)
+        self._requests += max(-(-len(policies) // MAX_PAGE_SIZE), 1) - 1
         return policies
 
     async def _walk_executions(self, search: ExecutionSearch) -> None:

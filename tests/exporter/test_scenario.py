@@ -1,0 +1,156 @@
+"""The exporter scraped over HTTP while Harbor's policies succeed, fail, are disabled, and
+while Harbor goes down and comes back (docs/monitoring.md)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from harbor_replication import location_id
+from harbor_replication.exporter import EXECUTION_STATUSES
+from harbor_replication.simulator import Fault
+from tests.exporter.conftest import BROKEN, IDLE, OFF, OK, SETTLE, Live, Scraped
+
+
+def only(status: str) -> dict[str, float]:
+    return {name: float(name == status) for name in EXECUTION_STATUSES}
+
+
+async def start(live: Live, policy_id: int) -> int:
+    return location_id(await live.client.start_replication(policy_id))
+
+
+def assert_kept(before: Scraped, after: Scraped) -> None:
+    """Every policy's values are the same in both scrapes."""
+
+    def policy_samples(scraped: Scraped) -> dict[object, float]:
+        return {key: value for key, value in scraped.samples.items() if "policy_id" in dict(key[1])}
+
+    assert policy_samples(after) == policy_samples(before)
+
+
+async def test_policies_succeeding_failing_disabled_and_idle(live: Live) -> None:
+    ok_id = await start(live, OK)
+    broken_id = await start(live, BROKEN)
+    live.clock.advance(30)  # every task has ended
+
+    scraped = await live.refresh_and_scrape()
+
+    assert scraped.value("harbor_replication_up") == 1.0
+    ok = await live.client.get_replication(ok_id)
+    assert ok.status == "Succeed"
+    assert scraped.statuses(OK) == only("Succeed")
+    assert scraped.policy("harbor_replication_last_execution_id", OK) == ok_id
+    assert scraped.policy("harbor_replication_last_success_timestamp_seconds", OK) == (
+        ok.end_time.timestamp()  # type: ignore[union-attr]
+    )
+    assert scraped.policy("harbor_replication_last_execution_duration_seconds", OK) == (
+        ok.end_time.timestamp() - ok.start_time.timestamp()  # type: ignore[union-attr]
+    )
+    assert scraped.policy("harbor_replication_last_execution_tasks", OK, status="Succeed") == 1
+    assert scraped.policy("harbor_replication_last_execution_tasks", OK, status="Failed") == 0
+    # Failed 30 s ago: Harbor may still retry it, so it is not reported failed yet.
+    assert (await live.client.get_replication(broken_id)).status == "Failed"
+    assert scraped.statuses(BROKEN) == only("Retrying")
+    assert scraped.policy("harbor_replication_last_execution_tasks", BROKEN, status="Failed") == 1
+    assert scraped.policy("harbor_replication_last_success_timestamp_seconds", BROKEN) is None
+    for policy_id, enabled in [(OK, 1.0), (BROKEN, 1.0), (OFF, 0.0), (IDLE, 1.0)]:
+        assert scraped.policy("harbor_replication_policy_enabled", policy_id) == enabled
+    assert scraped.statuses(OFF) == {}
+    assert scraped.statuses(IDLE) == {}
+    # The policy list and one page of executions: the history ended on it.
+    assert scraped.value("harbor_replication_refresh_requests") == 2
+
+    live.clock.advance(SETTLE)
+    settled = await live.refresh_and_scrape()
+
+    assert settled.statuses(BROKEN) == only("Failed")
+    assert settled.statuses(OK) == only("Succeed")
+    assert settled.value("harbor_replication_refreshes_total") == 2
+    assert settled.value("harbor_replication_refresh_errors_total", reason="api") == 0
+
+
+async def test_a_running_execution_reads_in_progress_with_its_time_so_far(live: Live) -> None:
+    first = await start(live, OK)
+    live.clock.advance(30)
+    await live.exporter.refresh()
+    second = await start(live, OK)
+    live.clock.advance(0.25)  # not done: its task takes 1 s
+
+    scraped = await live.refresh_and_scrape()
+
+    assert scraped.statuses(OK) == only("InProgress")
+    assert scraped.policy("harbor_replication_last_execution_id", OK) == second
+    running = await live.client.get_replication(second)
+    assert scraped.policy("harbor_replication_last_execution_duration_seconds", OK) == (
+        live.clock.now - running.start_time.timestamp()  # type: ignore[union-attr]
+    )
+    # The last success is still the first execution's.
+    ended = (await live.client.get_replication(first)).end_time
+    assert scraped.policy("harbor_replication_last_success_timestamp_seconds", OK) == (
+        ended.timestamp()  # type: ignore[union-attr]
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        (Fault.UNAVAILABLE, "api"),
+        (Fault.BAD_GATEWAY, "api"),
+        (Fault.RESET_BEFORE, "connection"),
+        (Fault.TRUNCATED, "connection"),
+        (Fault.STALL, "timeout"),
+    ],
+)
+async def test_harbor_down_keeps_the_last_values_with_their_age(
+    live: Live, fault: Fault, reason: str
+) -> None:
+    await start(live, OK)
+    await start(live, BROKEN)
+    live.clock.advance(30)
+    before = await live.refresh_and_scrape()
+
+    live.harbor.faults.set(rate=1.0, kinds=[fault], stall=60.0)
+    live.clock.advance(45)
+    down = await live.refresh_and_scrape()
+
+    assert down.value("harbor_replication_up") == 0.0
+    assert down.value("harbor_replication_refresh_errors_total", reason=reason) == 1
+    assert down.value("harbor_replication_snapshot_age_seconds") == pytest.approx(45, abs=1e-6)
+    assert down.value("harbor_replication_snapshot_timestamp_seconds") == before.value(
+        "harbor_replication_snapshot_timestamp_seconds"
+    )
+    assert_kept(before, down)
+    # Still down: nothing piles up, the counts go on.
+    again = await live.refresh_and_scrape()
+    assert again.value("harbor_replication_refresh_errors_total", reason=reason) == 2
+    assert len(again.samples) == len(down.samples)
+
+    live.harbor.faults.clear()
+    back = await live.refresh_and_scrape()
+
+    assert back.value("harbor_replication_up") == 1.0
+    assert back.value("harbor_replication_snapshot_age_seconds") == 0
+    assert back.value("harbor_replication_refresh_errors_total", reason=reason) == 2
+    # 75 s after the failure: still within the settle time.
+    assert back.statuses(BROKEN) == only("Retrying")
+    assert back.statuses(OK) == only("Succeed")
+
+
+async def test_a_scrape_never_waits_on_a_stalled_refresh(live: Live) -> None:
+    await start(live, OK)
+    live.clock.advance(30)
+    before = await live.refresh_and_scrape()
+    live.harbor.faults.set(rate=1.0, kinds=[Fault.STALL], stall=60.0)
+
+    refreshing = asyncio.ensure_future(live.exporter.refresh())
+    second = asyncio.ensure_future(live.exporter.refresh())  # joins the running one
+    during = await live.scrape()
+    states = await asyncio.gather(refreshing, second)
+
+    assert states[0] is states[1]
+    assert during.value("harbor_replication_up") == 1.0
+    assert_kept(before, during)
+    assert states[0].up is False
+    assert states[0].errors["timeout"] == 1
