@@ -80,6 +80,11 @@ class Scraped:
         }
 
     @property
+    def policy_samples(self) -> Samples:
+        """The samples that have a ``policy_id`` label."""
+        return {key: value for key, value in self.samples.items() if "policy_id" in dict(key[1])}
+
+    @property
     def names(self) -> set[str]:
         return {name for name, _ in self.samples}
 
