@@ -4,7 +4,6 @@ shipped alert rules and Grafana dashboard."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import signal
@@ -103,6 +102,8 @@ def exporter(
     _configure_logging(session.debug)
     try:
         asyncio.run(_serve(client, host, port, interval, refresh_timeout, settle))
+    except asyncio.CancelledError:  # SIGTERM: the way a service is told to stop
+        click.echo("harbor-replication: exporter stopped", err=True)
     except KeyboardInterrupt:
         click.echo("harbor-replication: exporter stopped (interrupted)", err=True)
         ctx.exit(ExitStatus.INTERRUPTED)
@@ -135,11 +136,9 @@ async def _serve(
                     f"refreshed every {interval:g} s",
                     err=True,
                 )
-                with contextlib.suppress(asyncio.CancelledError):
-                    await exporter.run()
+                await exporter.run()
         finally:
             loop.remove_signal_handler(signal.SIGTERM)
-    click.echo("harbor-replication: exporter stopped", err=True)
 
 
 def _configure_logging(debug: bool) -> None:

@@ -40,4 +40,11 @@ async def test_deep_history_costs_the_newest_page_and_a_read_per_policy_left(liv
 
 
 def test_every_status_is_a_label_value() -> None:
-    assert EXECUTION_STATUSES == ("InProgress", "Succeed", "Failed", "Stopped", "Retrying", "Skipped")
+    assert EXECUTION_STATUSES == (
+        "InProgress",
+        "Succeed",
+        "Failed",
+        "Stopped",
+        "Retrying",
+        "Skipped",
+    )

@@ -1,0 +1,82 @@
+"""``harbor-replication exporter`` as a process: it serves /metrics from its first refresh
+on, and stops cleanly on SIGTERM (exit 0) and Ctrl-C (exit 130)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harbor_replication.simulator import HarborSimulator
+from tests.exporter.conftest import Scraped, parse
+from tests.support import ADMIN, wait_for
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("harbor-replication")
+
+
+@pytest.mark.parametrize(("stop", "status"), [(signal.SIGTERM, 0), (signal.SIGINT, 130)])
+def test_the_exporter_serves_and_stops_cleanly(
+    scenario_harbor: HarborSimulator, stop: signal.Signals, status: int
+) -> None:
+    environment = {
+        **os.environ,
+        "HARBOR_URL": scenario_harbor.url,
+        "HARBOR_USERNAME": ADMIN[0],
+        "HARBOR_SECRET": ADMIN[1],
+    }
+    process = subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "exporter", "--listen", "127.0.0.1:0", "--interval", "1h"],
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        served = re.fullmatch(
+            r"harbor-replication: serving (http://127\.0\.0\.1:\d+)/metrics for "
+            r"(\S+), refreshed every 3600 s\n",
+            first,
+        )
+        assert served is not None, first
+        assert served[2] == scenario_harbor.api_url
+        metrics_url = served[1] + "/metrics"
+
+        def refreshed() -> Scraped | None:
+            scraped = parse(httpx.get(metrics_url).text)
+            age = scraped.value("harbor_replication_snapshot_age_seconds")
+            return scraped if age is not None else None
+
+        # The first refresh starts with the server; wait for its snapshot.
+        scraped = wait_for(refreshed)
+        assert scraped.value("harbor_replication_up") == 1
+        assert ADMIN[1] not in httpx.get(metrics_url).text
+
+        process.send_signal(stop)
+        assert process.wait(timeout=30) == status
+        rest = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert rest.endswith(
+        "exporter stopped\n" if status == 0 else "exporter stopped (interrupted)\n"
+    ), rest
+    assert ADMIN[1] not in first + rest
+
+
+def test_a_listen_address_without_a_port_is_refused(scenario_harbor: HarborSimulator) -> None:
+    done = subprocess.run(
+        [str(CONSOLE_SCRIPT), "--url", scenario_harbor.url, "exporter", "--listen", "localhost"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 4
+    assert done.stderr == ("harbor-replication: error: --listen wants host:port, got 'localhost'\n")
