@@ -34,7 +34,9 @@ def _no_backoff(no_backoff: None) -> None:
 @pytest.fixture(scope="session")
 def cli_harbor() -> Iterator[HarborSimulator]:
     """A simulated Harbor (built-in seed, 50 ms tasks) shared by the CLI tests."""
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.05))) as harbor:
+    with HarborSimulator(
+        with_contract(SimulatorConfig(task_duration=0.05, retry_backoff_scale=0))
+    ) as harbor:
         yield harbor
 
 
