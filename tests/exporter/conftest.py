@@ -17,7 +17,8 @@ from harbor_replication.exporter import ReplicationExporter
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.support import ADMIN, FrozenClock, freeze_clock
 
-# Repositories whose name holds "fail" fail to copy in the simulator.
+# Repositories whose name holds "fail" fail to copy in the simulator, every time Harbor's
+# job service tries; one with ``failures: N`` fails N times, then its retry succeeds.
 SEED = {
     "registries": [
         {
@@ -28,6 +29,7 @@ SEED = {
             "artifacts": [
                 {"repository": "library/nginx", "tags": ["1.27"]},
                 {"repository": "team/fail-build", "tags": ["1.0"]},
+                {"repository": "library/flaky-sync", "tags": ["0.9"], "failures": 1},
             ],
         }
     ],
@@ -43,13 +45,14 @@ SEED = {
         for name, repository, enabled in [
             ("mirror-ok", "library/nginx", True),
             ("mirror-broken", "team/fail-build", True),
+            ("mirror-flaky", "library/flaky-sync", True),
             ("mirror-off", "library/nginx", False),
             ("mirror-idle", "library/nginx", True),
         ]
     ],
 }
 # Policy ids, in the seed's order.
-OK, BROKEN, OFF, IDLE = 1, 2, 3, 4
+OK, BROKEN, FLAKY, OFF, IDLE = 1, 2, 3, 4, 5
 SETTLE = 130.0
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -120,7 +123,8 @@ class Live:
 
 @pytest.fixture
 def scenario_harbor(tmp_path: Path) -> Iterator[HarborSimulator]:
-    """A simulated Harbor holding the scenario's four policies (1 s tasks); its answers
+    """A simulated Harbor holding the scenario's policies (1 s tasks, Harbor's own retry
+    backoff of 16 s or more on the frozen clock); its answers
     are not checked against Harbor's description, as tests inject proxy faults."""
     seed = tmp_path / "seed.yaml"
     seed.write_text(yaml.safe_dump(SEED), encoding="utf-8")

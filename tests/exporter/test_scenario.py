@@ -10,7 +10,7 @@ import pytest
 from harbor_replication import location_id
 from harbor_replication.exporter import EXECUTION_STATUSES
 from harbor_replication.simulator import Fault
-from tests.exporter.conftest import BROKEN, IDLE, OFF, OK, SETTLE, Live
+from tests.exporter.conftest import BROKEN, FLAKY, IDLE, OFF, OK, SETTLE, Live, Scraped
 
 
 def only(status: str) -> dict[str, float]:
@@ -24,7 +24,8 @@ async def start(live: Live, policy_id: int) -> int:
 async def test_policies_succeeding_failing_disabled_and_idle(live: Live) -> None:
     ok_id = await start(live, OK)
     broken_id = await start(live, BROKEN)
-    live.clock.advance(30)  # every task has ended
+    flaky_id = await start(live, FLAKY)
+    live.clock.advance(5)  # every task has ended once; Harbor retries 16 s or more later
 
     scraped = await live.refresh_and_scrape()
 
@@ -41,25 +42,53 @@ async def test_policies_succeeding_failing_disabled_and_idle(live: Live) -> None
     )
     assert scraped.policy("harbor_replication_last_execution_tasks", OK, status="Succeed") == 1
     assert scraped.policy("harbor_replication_last_execution_tasks", OK, status="Failed") == 0
-    # Failed 30 s ago: Harbor may still retry it, so it is not reported failed yet.
-    assert (await live.client.get_replication(broken_id)).status == "Failed"
-    assert scraped.statuses(BROKEN) == only("Retrying")
-    assert scraped.policy("harbor_replication_last_execution_tasks", BROKEN, status="Failed") == 1
-    assert scraped.policy("harbor_replication_last_success_timestamp_seconds", BROKEN) is None
-    for policy_id, enabled in [(OK, 1.0), (BROKEN, 1.0), (OFF, 0.0), (IDLE, 1.0)]:
+    # Failed 4 s ago: Harbor may still retry them, so neither is reported failed yet.
+    for policy_id, execution_id in [(BROKEN, broken_id), (FLAKY, flaky_id)]:
+        assert (await live.client.get_replication(execution_id)).status == "Failed"
+        assert scraped.statuses(policy_id) == only("Retrying")
+        assert (
+            scraped.policy("harbor_replication_last_execution_tasks", policy_id, status="Failed")
+            == 1
+        )
+        assert (
+            scraped.policy("harbor_replication_last_success_timestamp_seconds", policy_id) is None
+        )
+    for policy_id, enabled in [(OK, 1.0), (BROKEN, 1.0), (FLAKY, 1.0), (OFF, 0.0), (IDLE, 1.0)]:
         assert scraped.policy("harbor_replication_policy_enabled", policy_id) == enabled
     assert scraped.statuses(OFF) == {}
     assert scraped.statuses(IDLE) == {}
     # The policy list and one page of executions: the history ended on it.
     assert scraped.value("harbor_replication_refresh_requests") == 2
 
-    live.clock.advance(SETTLE)
+    # Harbor retries FLAKY's copy within 76 s, and it succeeds: never reported failed.
+    flaky_statuses = set()
+    for _ in range(20):
+        live.clock.advance(5)
+        flaky_statuses.add(status_of(await live.refresh_and_scrape(), FLAKY))
+    flaky = await live.client.get_replication(flaky_id)
+    assert flaky.status == "Succeed"
+    assert "Failed" not in flaky_statuses
+    assert "Succeed" in flaky_statuses
+
+    # BROKEN's third failure is final by 200 s; it reads Failed once settled.
+    live.clock.advance(200 + SETTLE)
     settled = await live.refresh_and_scrape()
 
+    assert (await live.client.get_replication(broken_id)).status == "Failed"
     assert settled.statuses(BROKEN) == only("Failed")
+    assert settled.statuses(FLAKY) == only("Succeed")
+    assert settled.policy("harbor_replication_last_success_timestamp_seconds", FLAKY) == (
+        flaky.end_time.timestamp()  # type: ignore[union-attr]
+    )
+    assert settled.policy("harbor_replication_last_execution_tasks", FLAKY, status="Succeed") == 1
     assert settled.statuses(OK) == only("Succeed")
-    assert settled.value("harbor_replication_refreshes_total") == 2
+    assert settled.value("harbor_replication_refreshes_total") == 22
     assert settled.value("harbor_replication_refresh_errors_total", reason="api") == 0
+
+
+def status_of(scraped: Scraped, policy_id: int) -> str:
+    [status] = [name for name, value in scraped.statuses(policy_id).items() if value == 1]
+    return status
 
 
 async def test_a_running_execution_reads_in_progress_with_its_time_so_far(live: Live) -> None:
@@ -124,8 +153,6 @@ async def test_harbor_down_keeps_the_last_values_with_their_age(
     assert back.value("harbor_replication_up") == 1.0
     assert back.value("harbor_replication_snapshot_age_seconds") == 0
     assert back.value("harbor_replication_refresh_errors_total", reason=reason) == 2
-    # 75 s after the failure: still within the settle time.
-    assert back.statuses(BROKEN) == only("Retrying")
     assert back.statuses(OK) == only("Succeed")
 
 
