@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._contenders import Contender, available
+from bench._exporter import exporter_lines
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
 from bench._server import BIG_TASKS, EXECUTIONS, SMALL_TASKS, Seeded, serve
@@ -197,6 +198,9 @@ def main() -> int:
             for contender in contenders:
                 contender.shutdown()
     results.extend(startup_scenarios(args.quick))
+    exporter_latency = max(args.latency)
+    print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
+    exporter = exporter_lines(exporter_latency)
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(
@@ -207,6 +211,8 @@ def main() -> int:
             "",
             "Targets:",
             *target_lines(results),
+            "",
+            *exporter,
             "",
             f"{elapsed:.0f} s in all; {repeat_note(args.quick)}",
         ]

@@ -118,8 +118,15 @@ def main() -> None:
 @contextmanager
 def serve(latency_ms: float) -> Iterator[Seeded]:
     """Start the benchmark server in a child process; stop it on exit."""
+    with serve_module("bench._server", latency_ms) as fields:
+        yield Seeded(**fields)
+
+
+@contextmanager
+def serve_module(module: str, latency_ms: float) -> Iterator[dict[str, Any]]:
+    """Run ``python -m module LATENCY_MS`` until the block ends; yield its JSON line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", str(latency_ms)],
+        [sys.executable, "-m", module, str(latency_ms)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -129,9 +136,9 @@ def serve(latency_ms: float) -> Iterator[Seeded]:
     try:
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError("the benchmark server did not start")
+            raise RuntimeError(f"the benchmark server {module} did not start")
         fields: dict[str, Any] = json.loads(line)
-        yield Seeded(**fields)
+        yield fields
     finally:
         process.stdin.close()
         try:
