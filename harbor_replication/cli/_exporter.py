@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli._session import ExitStatus, Session, usage_error
 
 if TYPE_CHECKING:
@@ -68,9 +67,10 @@ def parse_listen(text: str) -> tuple[str, int]:
 @click.option(
     "--settle",
     type=click.FloatRange(min=0),
-    default=DEFAULT_SETTLE,
-    show_default=True,
-    help="seconds a Failed execution reads Retrying, as Harbor may still retry it",
+    default=None,
+    # The number is harbor_replication._settle.DEFAULT_SETTLE, not imported here so that
+    # --help stays light (a test keeps the two equal).
+    help="seconds a Failed execution reads Retrying, as Harbor may still retry it  [default: 130]",
 )
 @click.pass_context
 def exporter(
@@ -78,7 +78,7 @@ def exporter(
     listen: str,
     interval: float,
     refresh_timeout: float | None,
-    settle: float,
+    settle: float | None,
 ) -> None:
     """Serve replication health as Prometheus metrics on /metrics.
 
@@ -95,12 +95,15 @@ def exporter(
         raise usage_error(
             "the exporter needs prometheus-client: pip install 'harbor-replication[exporter]'"
         ) from None
+    from harbor_replication._settle import DEFAULT_SETTLE
+
     host, port = parse_listen(listen)
     session = ctx.find_object(Session)
     assert session is not None
     client = session.async_client()
     _configure_logging(session.debug)
     try:
+        settle = DEFAULT_SETTLE if settle is None else settle
         asyncio.run(_serve(client, host, port, interval, refresh_timeout, settle))
     except asyncio.CancelledError:  # SIGTERM: the way a service is told to stop
         click.echo("harbor-replication: exporter stopped", err=True)

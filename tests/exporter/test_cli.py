@@ -12,7 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from harbor_replication._settle import DEFAULT_SETTLE
+from harbor_replication.cli import cli
 from harbor_replication.simulator import HarborSimulator
 from tests.exporter.conftest import Scraped, parse
 from tests.support import ADMIN, wait_for
@@ -69,6 +72,12 @@ def test_the_exporter_serves_and_stops_cleanly(
         "exporter stopped\n" if status == 0 else "exporter stopped (interrupted)\n"
     ), rest
     assert ADMIN[1] not in first + rest
+
+
+def test_the_settle_default_shown_is_the_librarys() -> None:
+    shown = CliRunner().invoke(cli, ["exporter", "--help"]).output
+
+    assert f"[default: {DEFAULT_SETTLE:g}]" in " ".join(shown.split())
 
 
 def test_a_listen_address_without_a_port_is_refused(scenario_harbor: HarborSimulator) -> None:
