@@ -32,7 +32,7 @@ _log = logging.getLogger("harbor_replication.exporter")
 DEFAULT_INTERVAL = 60.0
 # Requests of one refresh in flight at once (pages of the walk, or per-policy reads).
 DEFAULT_CONCURRENCY = 8
-ERROR_REASONS = ("timeout", "connection", "response", "api")
+ERROR_REASONS = ("timeout", "connection", "response", "api", "other")
 """Values of the ``reason`` label of ``harbor_replication_refresh_errors_total``."""
 
 
@@ -58,7 +58,9 @@ def error_reason(error: BaseException) -> str:
         return "connection"
     if isinstance(error, HarborAPIError):
         return "api"
-    return "response"  # HarborResponseError: an answer that is not Harbor's (HTML, garbage)
+    if isinstance(error, HarborError):
+        return "response"  # HarborResponseError: an answer that is not Harbor's
+    return "other"
 
 
 class ReplicationExporter:
@@ -150,10 +152,15 @@ class ReplicationExporter:
         try:
             async with asyncio.timeout(self.refresh_timeout):
                 snapshot = await self._read_snapshot(before.snapshot)
-        except (HarborError, TimeoutError) as error:
+        except Exception as error:  # whatever went wrong, the exporter keeps serving
             reason = error_reason(error)
             message = str(error) or f"no answer within {self.refresh_timeout:g} s"
-            _log.warning("refresh failed (%s): %s", reason, message)
+            _log.warning(
+                "refresh failed (%s): %s",
+                reason,
+                message,
+                exc_info=reason == "other",  # not Harbor's doing: a bug to report
+            )
             errors = collections.Counter(before.errors)
             errors[reason] += 1
             state = replace(

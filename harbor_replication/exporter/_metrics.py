@@ -39,7 +39,7 @@ class SnapshotCollector(Collector):
         yield refreshes
         errors = CounterMetricFamily(
             PREFIX + "refresh_errors",
-            "Refreshes that failed, by reason (timeout, connection, response, api).",
+            "Refreshes that failed, by reason (timeout, connection, response, api, other).",
             labels=["reason"],
         )
         for reason in ERROR_REASONS:

@@ -11,6 +11,8 @@ import httpx
 import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harbor_replication import AsyncReplicationClient
 from harbor_replication.exporter import ReplicationExporter
@@ -109,6 +111,7 @@ class Live:
     client: AsyncReplicationClient
     exporter: ReplicationExporter
     url: str
+    garbage: Garbage
 
     async def scrape(self) -> Scraped:
         async with httpx.AsyncClient() as http:
@@ -121,20 +124,53 @@ class Live:
         return await self.scrape()
 
 
+class Garbage:
+    """What the scenario's Harbor answers every API request with while ``body`` is set: a
+    200 that is not Harbor's answer (the simulator's faults are all HTTP errors or cuts)."""
+
+    def __init__(self) -> None:
+        self.body: bytes | None = None
+
+
+class GarbageAnswers:
+    """ASGI middleware answering ``garbage.body`` with a 200 while it is set."""
+
+    def __init__(self, app: ASGIApp, garbage: Garbage) -> None:
+        self.app = app
+        self.garbage = garbage
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = self.garbage.body
+        if scope["type"] != "http" or body is None:
+            await self.app(scope, receive, send)
+            return
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
 @pytest.fixture
-def scenario_harbor(tmp_path: Path) -> Iterator[HarborSimulator]:
+def garbage() -> Garbage:
+    return Garbage()
+
+
+@pytest.fixture
+def scenario_harbor(tmp_path: Path, garbage: Garbage) -> Iterator[HarborSimulator]:
     """A simulated Harbor holding the scenario's policies (1 s tasks, Harbor's own retry
     backoff of 16 s or more on the frozen clock); its answers
     are not checked against Harbor's description, as tests inject proxy faults."""
     seed = tmp_path / "seed.yaml"
     seed.write_text(yaml.safe_dump(SEED), encoding="utf-8")
-    with HarborSimulator(SimulatorConfig(task_duration=1.0, seed=seed)) as harbor:
+    config = SimulatorConfig(
+        task_duration=1.0, seed=seed, middleware=[Middleware(GarbageAnswers, garbage=garbage)]
+    )
+    with HarborSimulator(config) as harbor:
         yield harbor
 
 
 @pytest.fixture
 async def live(
-    scenario_harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch
+    scenario_harbor: HarborSimulator, garbage: Garbage, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Live]:
     """An exporter on the scenario's Harbor, serving on a free port; no retries, so a
     refresh against a failing Harbor fails at once."""
@@ -146,4 +182,4 @@ async def live(
             client, interval=3600, refresh_timeout=0.5, settle=SETTLE, clock=clock
         )
         async with exporter.serve_http("127.0.0.1", 0) as url:
-            yield Live(scenario_harbor, clock, client, exporter, url)
+            yield Live(scenario_harbor, clock, client, exporter, url, garbage)

@@ -172,3 +172,23 @@ async def test_a_scrape_never_waits_on_a_stalled_refresh(live: Live) -> None:
     assert during.policy_samples == before.policy_samples
     assert states[0].up is False
     assert states[0].errors["timeout"] == 1
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html>It works!</html>", b'{"unexpected": "shape"}', b'[{"id": "x"}]']
+)
+async def test_answers_that_are_not_harbors_keep_the_last_values(live: Live, body: bytes) -> None:
+    await start(live, OK)
+    live.clock.advance(30)
+    before = await live.refresh_and_scrape()
+
+    live.garbage.body = body
+    down = await live.refresh_and_scrape()
+    live.garbage.body = None
+    back = await live.refresh_and_scrape()
+
+    assert down.value("harbor_replication_up") == 0.0
+    assert down.value("harbor_replication_refresh_errors_total", reason="response") == 1
+    assert down.policy_samples == before.policy_samples
+    assert back.value("harbor_replication_up") == 1.0
+    assert back.statuses(OK) == only("Succeed")
