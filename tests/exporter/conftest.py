@@ -43,6 +43,7 @@ SEED = {
             "filters": [{"type": "name", "value": repository}],
             "trigger": {"type": "manual"},
             "enabled": enabled,
+            "single_active_replication": name == "mirror-single",
         }
         for name, repository, enabled in [
             ("mirror-ok", "library/nginx", True),
@@ -50,11 +51,12 @@ SEED = {
             ("mirror-flaky", "library/flaky-sync", True),
             ("mirror-off", "library/nginx", False),
             ("mirror-idle", "library/nginx", True),
+            ("mirror-single", "library/nginx", True),
         ]
     ],
 }
 # Policy ids, in the seed's order.
-OK, BROKEN, FLAKY, OFF, IDLE = 1, 2, 3, 4, 5
+OK, BROKEN, FLAKY, OFF, IDLE, SINGLE = 1, 2, 3, 4, 5, 6
 SETTLE = 130.0
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

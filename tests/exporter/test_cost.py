@@ -13,16 +13,17 @@ async def test_deep_history_costs_the_newest_page_and_a_read_per_policy_left(liv
     broken_success = state.add_finished_executions(BROKEN, 1, 1)[0]
     [broken_failure] = state.add_finished_executions(BROKEN, 1, 1, status="Failed")
     live.clock.advance(10_000)
-    # 450 newer executions of one policy bury the others' under four and a half pages
-    # (FLAKY and IDLE never ran).
-    ok_ids = state.add_finished_executions(OK, 450)
+    # 2,000 newer executions of one policy bury the others' under 20 pages (FLAKY, IDLE and
+    # SINGLE never ran).
+    ok_ids = state.add_finished_executions(OK, 2000)
 
     scraped = await live.refresh_and_scrape()
 
-    # The policies; pages 1-4 of executions (walking on while that costs fewer requests
-    # than the 4 policies still unresolved); then a read for each of them: BROKEN's newest,
-    # BROKEN's newest success, FLAKY's, OFF's and IDLE's newest. Not the fifth page.
-    assert scraped.value("harbor_replication_refresh_requests") == 1 + 4 + 5
+    # The policies; pages 1-5 of executions (walking on while that costs fewer requests
+    # than the 5 policies still unresolved); then a read for each of them: BROKEN's newest,
+    # BROKEN's newest success, FLAKY's, OFF's, IDLE's and SINGLE's newest. Not the 16
+    # other pages.
+    assert scraped.value("harbor_replication_refresh_requests") == 1 + 5 + 6
     assert scraped.policy("harbor_replication_last_execution_id", OK) == ok_ids[-1]
     assert scraped.policy("harbor_replication_last_execution_id", BROKEN) == broken_failure
     assert scraped.statuses(BROKEN)["Failed"] == 1
@@ -36,7 +37,7 @@ async def test_deep_history_costs_the_newest_page_and_a_read_per_policy_left(liv
     # The next refresh keeps BROKEN's last success: its newest execution is unchanged.
     again = await live.refresh_and_scrape()
 
-    assert again.value("harbor_replication_refresh_requests") == 1 + 4 + 4
+    assert again.value("harbor_replication_refresh_requests") == 1 + 5 + 5
     assert again.policy_samples == scraped.policy_samples
 
 

@@ -10,7 +10,7 @@ import pytest
 from harbor_replication import location_id
 from harbor_replication.exporter import EXECUTION_STATUSES
 from harbor_replication.simulator import Fault
-from tests.exporter.conftest import BROKEN, FLAKY, IDLE, OFF, OK, SETTLE, Live, Scraped
+from tests.exporter.conftest import BROKEN, FLAKY, IDLE, OFF, OK, SETTLE, SINGLE, Live, Scraped
 
 
 def only(status: str) -> dict[str, float]:
@@ -89,6 +89,20 @@ async def test_policies_succeeding_failing_disabled_and_idle(live: Live) -> None
 def status_of(scraped: Scraped, policy_id: int) -> str:
     [status] = [name for name, value in scraped.statuses(policy_id).items() if value == 1]
     return status
+
+
+async def test_a_skipped_single_active_run_reads_skipped_at_once(live: Live) -> None:
+    running = await start(live, SINGLE)
+    skipped = await start(live, SINGLE)  # while the first one runs
+
+    scraped = await live.refresh_and_scrape()
+
+    assert (await live.client.get_replication(skipped)).status == "Failed"
+    assert scraped.policy("harbor_replication_last_execution_id", SINGLE) == skipped
+    assert scraped.statuses(SINGLE) == only("Skipped")
+    live.clock.advance(30)
+    assert (await live.client.get_replication(running)).status == "Succeed"
+    assert (await live.refresh_and_scrape()).statuses(SINGLE) == only("Skipped")
 
 
 async def test_a_running_execution_reads_in_progress_with_its_time_so_far(live: Live) -> None:
