@@ -55,9 +55,6 @@ class Snapshot:
     taken_at: float
     policies: tuple[PolicyHealth, ...]
 
-    def policy(self, policy_id: int) -> PolicyHealth | None:
-        return next((p for p in self.policies if p.policy_id == policy_id), None)
-
 
 class ExecutionSearch:
     """Each policy's newest execution and newest success, from executions seen newest first.
@@ -152,16 +149,16 @@ class ExecutionSearch:
     ) -> Snapshot:
         """The snapshot at ``now`` once the search is over."""
         result = []
+        before = {p.policy_id: p for p in (previous.policies if previous else ())}
         for policy in policies:
             if not isinstance(policy.id, int):
                 continue
-            before = previous.policy(policy.id) if previous else None
             result.append(
                 policy_health(
                     policy,
                     self.newest.get(policy.id),
                     self.success.get(policy.id),
-                    before,
+                    before.get(policy.id),
                     now=now,
                     settle=settle,
                 )
