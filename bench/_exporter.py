@@ -15,9 +15,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import httpx
-
-from bench._server import RequestCounter, serve_module
+from bench._server import bench_config, serve_module, served_requests
 
 POLICIES = 1_000
 EXECUTIONS_PER_POLICY = 100
@@ -28,17 +26,9 @@ PAGE = 100
 
 
 def main() -> None:
-    from starlette.middleware import Middleware
+    from harbor_replication.simulator import HarborSimulator
 
-    from harbor_replication.simulator import FaultConfig, HarborSimulator, SimulatorConfig
-
-    latency = float(sys.argv[1]) / 1000
-    config = SimulatorConfig(
-        task_duration=0.0,
-        middleware=[Middleware(RequestCounter)],
-        faults=FaultConfig(latency=latency),
-        executions_retained_per_policy=EXECUTIONS_PER_POLICY,
-    )
+    config = bench_config(executions_retained_per_policy=EXECUTIONS_PER_POLICY)
     with HarborSimulator(config) as harbor:
         state = harbor.state
         for policy_id in list(state.policies):  # the built-in seed's
@@ -70,15 +60,11 @@ def main() -> None:
         sys.stdin.read()
 
 
-def _requests(url: str) -> int:
-    return int(httpx.get(url + "/bench/requests").text)
-
-
 def _timed(url: str, work: Callable[[], Coroutine[Any, Any, object]]) -> tuple[float, int]:
-    before = _requests(url)
+    before = served_requests(url)
     started = time.perf_counter()
     asyncio.run(work())
-    return time.perf_counter() - started, _requests(url) - before
+    return time.perf_counter() - started, served_requests(url) - before
 
 
 def exporter_lines(latency_ms: float) -> list[str]:
