@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,27 @@ def test_a_listen_address_without_a_port_is_refused(scenario_harbor: HarborSimul
     )
     assert done.returncode == 4
     assert done.stderr == ("harbor-replication: error: --listen wants host:port, got 'localhost'\n")
+
+
+def test_a_port_in_use_is_refused(scenario_harbor: HarborSimulator) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [
+                str(CONSOLE_SCRIPT),
+                "--url",
+                scenario_harbor.url,
+                "exporter",
+                "--listen",
+                f"127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 4
+    assert done.stderr == (
+        f"harbor-replication: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )
