@@ -29,7 +29,9 @@ def add_history(live: Live, rng: random.Random, runs: int) -> None:
 
 async def truth(live: Live) -> dict[int, tuple[int | None, int | None]]:
     """Policy -> (newest execution id, newest Succeed execution id), from every execution."""
-    found: dict[int, tuple[int | None, int | None]] = {p: (None, None) for p in range(1, 7)}
+    found: dict[int, tuple[int | None, int | None]] = {
+        p: (None, None) for p in range(1, POLICIES + 1)
+    }
     for execution in await live.client.get_replications(page_size=100):
         assert isinstance(execution.policy_id, int)
         newest, success = found[execution.policy_id]
