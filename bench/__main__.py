@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench._ascode import run as ascode_scenarios
 from bench._contenders import Contender, available
 from bench._exporter import exporter_lines
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
@@ -198,6 +199,8 @@ def main() -> int:
             for contender in contenders:
                 contender.shutdown()
     results.extend(startup_scenarios(args.quick))
+    print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
+    as_code = ascode_scenarios(args.quick)
     exporter_latency = max(args.latency)
     print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
     exporter = exporter_lines(exporter_latency)
@@ -211,6 +214,8 @@ def main() -> int:
             "",
             "Targets:",
             *target_lines(results),
+            "",
+            *as_code,
             "",
             *exporter,
             "",
