@@ -24,18 +24,33 @@ from tests.support import ADMIN, wait_for
 CONSOLE_SCRIPT = Path(sys.executable).with_name("harbor-replication")
 
 
-@pytest.mark.parametrize(("stop", "status"), [(signal.SIGTERM, 0), (signal.SIGINT, 130)])
+def connection(harbor: HarborSimulator, via: str, config: Path) -> tuple[list[str], dict[str, str]]:
+    """Global options and environment naming ``harbor``: HARBOR_* variables, or a context."""
+    if via == "environment":
+        variables = {
+            "HARBOR_URL": harbor.url,
+            "HARBOR_USERNAME": ADMIN[0],
+            "HARBOR_SECRET": ADMIN[1],
+        }
+        return [], {**os.environ, **variables}
+    options = ["--config", str(config)]
+    add = ["context", "add", "sim", "--url", harbor.url, "--username", ADMIN[0]]
+    added = CliRunner().invoke(cli, [*options, *add, "--secret-env", "SIM_SECRET"])
+    assert added.exit_code == 0, added.output
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HARBOR_")}
+    return [*options, "--context", "sim"], {**clean, "SIM_SECRET": ADMIN[1]}
+
+
+@pytest.mark.parametrize(
+    ("stop", "status", "via"),
+    [(signal.SIGTERM, 0, "environment"), (signal.SIGINT, 130, "context")],
+)
 def test_the_exporter_serves_and_stops_cleanly(
-    scenario_harbor: HarborSimulator, stop: signal.Signals, status: int
+    scenario_harbor: HarborSimulator, stop: signal.Signals, status: int, via: str, tmp_path: Path
 ) -> None:
-    environment = {
-        **os.environ,
-        "HARBOR_URL": scenario_harbor.url,
-        "HARBOR_USERNAME": ADMIN[0],
-        "HARBOR_SECRET": ADMIN[1],
-    }
+    options, environment = connection(scenario_harbor, via, tmp_path / "config.yaml")
     process = subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "exporter", "--listen", "127.0.0.1:0", "--interval", "1h"],
+        [str(CONSOLE_SCRIPT), *options, "exporter", "--listen", "127.0.0.1:0", "--interval", "1h"],
         env=environment,
         stderr=subprocess.PIPE,
         text=True,
