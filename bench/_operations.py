@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from bench._server import child_server
+from bench._server import serve_module
 
 EXECUTIONS = 1_000
 FAILED_EXECUTIONS = 250
@@ -78,7 +78,7 @@ def run(quick: bool) -> list[dict[str, object]]:
         f"failed tasks at {LATENCY_MS:g} ms, {repeats} run(s) each",
         flush=True,
     )
-    with child_server("bench._operations", LATENCY_MS) as seeded:
+    with serve_module("bench._operations", LATENCY_MS) as seeded:
         url = str(seeded["url"])
         for flavour, report in (("sync", _sync_report), ("async", _async_report)):
             times: dict[int, list[float]] = {CONCURRENCY: [], 1: []}
