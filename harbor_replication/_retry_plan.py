@@ -58,11 +58,12 @@ def refused_log(task: ReplicationTask, reason: str) -> RetryRefused:
 
 
 def merge(failures: Sequence[FailedArtifacts]) -> list[FailedArtifacts]:
-    """One entry per repository, references in first-seen order, repositories sorted."""
-    merged: dict[str, dict[str, None]] = {}
+    """One entry per repository, repositories and references sorted (the logs are read
+    concurrently, so the order they come in says nothing)."""
+    merged: dict[str, set[str]] = {}
     for failure in failures:
-        merged.setdefault(failure.repository, {}).update(dict.fromkeys(failure.references))
-    return [FailedArtifacts(repo, tuple(refs)) for repo, refs in sorted(merged.items())]
+        merged.setdefault(failure.repository, set()).update(failure.references)
+    return [FailedArtifacts(repo, tuple(sorted(refs))) for repo, refs in sorted(merged.items())]
 
 
 def _tag_pattern(references: Sequence[str]) -> str:

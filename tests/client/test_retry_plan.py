@@ -94,6 +94,9 @@ def test_failures_merge_per_repository() -> None:
         ]
     )
     assert merged == [FailedArtifacts("a/y", ("2",)), FailedArtifacts("b/x", ("1", "3"))]
+    assert merge([FailedArtifacts("b/x", ("3",)), FailedArtifacts("b/x", ("1",))]) == [
+        FailedArtifacts("b/x", ("1", "3"))
+    ]
 
 
 def test_deletion_tasks_are_refused() -> None:
