@@ -5,7 +5,6 @@ Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edi
 
 from __future__ import annotations
 
-import datetime
 import logging
 import time
 from collections.abc import Callable, Generator
@@ -33,7 +32,7 @@ from harbor_replication._settings import (
     redacted_headers,
     resolve,
 )
-from harbor_replication._settle import DEFAULT_SETTLE, FailureWatch, check_settle
+from harbor_replication._settle import DEFAULT_SETTLE, FailureWatch, check_settle, wall_time
 from harbor_replication._sync_pages import walk_pages
 from harbor_replication_api.models import (
     Registry,
@@ -48,11 +47,6 @@ T = TypeVar("T")
 
 _DEFAULT_RETRY = RetryPolicy()
 _log = logging.getLogger("harbor_replication")
-
-
-def _wall_clock() -> datetime.datetime:
-    # Through time.time(), the clock the tests move.
-    return datetime.datetime.fromtimestamp(time.time(), datetime.UTC)
 
 
 class ReplicationClient:
@@ -289,7 +283,7 @@ class ReplicationClient:
             execution = self.get_replication(execution_id)
             if on_progress is not None:
                 on_progress(execution)
-            now, wall_now = time.monotonic(), _wall_clock()
+            now, wall_now = time.monotonic(), wall_time(time.time())
             if watch.execution_final(execution, now=now, wall_now=wall_now):
                 return execution
             pause = poll_interval

@@ -188,7 +188,7 @@ def tasks(
     limit: int | None,
     page_size: int,
 ) -> None:
-    """List an execution's tasks, one per artifact."""
+    """List an execution's tasks, one per source repository."""
     found = session.client().get_replication_tasks(
         execution_id, status, resource_type, sort, page_size=page_size, limit=limit
     )

@@ -160,19 +160,26 @@ def test_semantics_30_a_retry_writes_its_log_over_the_failed_runs_log(
     log_url = f"/replication/executions/{execution_id}/tasks/{task_id}/log"
     frozen_clock.advance(1.0)
     failed_log = api.get(log_url).text
-    assert failed_log.splitlines()[-1].endswith(
+    assert failed_log.splitlines()[-2].endswith(
+        "[ERROR] [/controller/replication/transfer/image/transfer.go:195]: "
         "failed to copy library/flaky-sync:0.9: unexpected status code 500 "
         "while pushing the blob to the destination registry"
     )
-    frozen_clock.advance(backoff.seconds(task_id, 1) + 1.0)
+    assert failed_log.splitlines()[-1].endswith(
+        "got error during the whole transfer period, mark the job failure"
+    )
+    retry_started = format_time(frozen_clock.now + backoff.seconds(task_id, 1))[:19] + "Z"
+    frozen_clock.advance(backoff.seconds(task_id, 1) + 1.5)
     retried_log = api.get(log_url).text
-    retry_started = format_time(frozen_clock.now - 1.0)[:19] + "Z"
     assert retried_log.startswith(retry_started + " [INFO]")
-    last_line = "copy library/flaky-sync:0.9 completed\n"
+    last_line = (
+        "copy library/flaky-sync:[0.9](source registry) to "
+        "library/flaky-sync:[0.9](destination registry) completed\n"
+    )
     written = retried_log[: retried_log.index(last_line) + len(last_line)]
-    # the failed run's text was longer: its tail stays behind the retry's
+    # whatever of the failed run's log is longer than the retry's stays behind it
     assert retried_log == written + failed_log[len(written) :]
-    assert len(retried_log) == len(failed_log)
+    assert "[ERROR]" not in retried_log  # the retry wrote more than the failed run
 
 
 def test_semantics_30_retry_backoff_scale_option() -> None:
