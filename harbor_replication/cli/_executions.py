@@ -11,9 +11,17 @@ import click
 from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
-from harbor_replication.cli._output import details, emit, report, say, table
-from harbor_replication.cli._progress import follow
-from harbor_replication.cli._session import Session, pass_session
+from harbor_replication.cli._output import details, emit, emit_list, report, say, table
+from harbor_replication.cli._progress import EXIT_FOR_STATUS, follow
+from harbor_replication.cli._session import (
+    CommandError,
+    ExitStatus,
+    Session,
+    api_error_line,
+    command_error,
+    interrupted,
+    pass_session,
+)
 
 if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
@@ -69,8 +77,10 @@ def executions() -> None:
 @click.option(
     "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
 )
-@click.option("--status", type=click.Choice(EXECUTION_STATUSES))
-@click.option("--trigger", type=click.Choice(["manual", "scheduled", "event_based"]))
+@click.option("--status", type=click.Choice(EXECUTION_STATUSES, case_sensitive=False))
+@click.option(
+    "--trigger", type=click.Choice(["manual", "scheduled", "event_based"], case_sensitive=False)
+)
 @paging_options
 @pass_session
 def list_executions(
@@ -86,7 +96,9 @@ def list_executions(
     found = session.client().get_replications(
         sort, policy_id, status, trigger, page_size=page_size, limit=limit
     )
-    emit(session, found, lambda: table(EXECUTION_COLUMNS, (e.to_dict() for e in found)))
+    emit_list(
+        session, found, lambda: table(EXECUTION_COLUMNS, (e.to_dict() for e in found)), "executions"
+    )
 
 
 @executions.command("show")
@@ -126,7 +138,7 @@ def start(
     from harbor_replication import location_id
 
     client = session.client()
-    execution_id = location_id(client.start_replication(policy_id))
+    execution_id = location_id(_start(session, policy_id))
     if wait or timeout is not None:
         say(session, f"Started execution {execution_id} of policy {policy_id}.")
         ctx.exit(follow(session, execution_id, timeout, poll_interval, settle))
@@ -136,6 +148,33 @@ def start(
         f"Started execution {execution_id} of policy {policy_id}.",
         f"Follow it: harbor-replication executions show {execution_id}",
     )
+
+
+def _start(session: Session, policy_id: int) -> str:
+    """Start the policy; a failure says what to do next."""
+    from harbor_replication import HarborConnectionError, PreconditionFailedError, ServerError
+
+    check = f"check with: harbor-replication executions list --policy {policy_id}"
+    try:
+        return session.client().start_replication(policy_id)
+    except KeyboardInterrupt:
+        raise interrupted(
+            f"interrupted; the execution may or may not have started: {check}"
+        ) from None
+    except PreconditionFailedError as exc:
+        # Harbor's only 412 to a start: the policy is disabled (docs/harbor-behaviour.md §14).
+        raise CommandError(
+            f"{api_error_line(exc)}; enable the policy with: "
+            f"harbor-replication policies update {policy_id} --enabled"
+        ) from exc
+    except (ServerError, HarborConnectionError) as exc:
+        error = command_error(exc, session)
+        # A proxy's 502-504 or a lost answer may come after Harbor started it.
+        if error is None or (isinstance(exc, ServerError) and exc.status_code < 502):
+            raise
+        raise CommandError(
+            f"{error.message}; the execution may or may not have started: {check}"
+        ) from exc
 
 
 @click.command()
@@ -165,7 +204,7 @@ def stop(
     client.stop_replication(execution_id)
     if wait or timeout is not None:
         say(session, f"Stopping execution {execution_id}.")
-        ctx.exit(follow(session, execution_id, timeout, poll_interval, settle))
+        ctx.exit(follow(session, execution_id, timeout, poll_interval, settle, stopping=True))
     report(
         session,
         lambda: client.get_replication(execution_id),
@@ -175,7 +214,7 @@ def stop(
 
 @click.command()
 @execution_id_argument
-@click.option("--status", type=click.Choice(TASK_STATUSES))
+@click.option("--status", type=click.Choice(TASK_STATUSES, case_sensitive=False))
 @click.option("--resource-type", metavar="TYPE", help="image, artifact, chart, ...")
 @paging_options
 @pass_session
@@ -192,7 +231,7 @@ def tasks(
     found = session.client().get_replication_tasks(
         execution_id, status, resource_type, sort, page_size=page_size, limit=limit
     )
-    emit(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)))
+    emit_list(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)), "tasks")
 
 
 def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> ReplicationTask | None:
@@ -258,7 +297,9 @@ class _LogPrinter:
 @poll_option
 @settle_option
 @pass_session
+@click.pass_context
 def log(
+    ctx: click.Context,
     session: Session,
     execution_id: int,
     task_id: int,
@@ -268,8 +309,9 @@ def log(
 ) -> None:
     """Print a task's log (plain text in every output format).
 
-    With --follow, a task that failed is followed for --settle seconds more, as Harbor
-    may run it again (and then rewrites its log from the start).
+    With --follow, exit with the task's outcome: 0 succeeded, 1 failed, 2 stopped. A task
+    that failed is followed for --settle seconds more, as Harbor may run it again (and
+    then rewrites its log from the start).
     """
     from harbor_replication._settle import FailureWatch, wall_time
 
@@ -286,8 +328,11 @@ def log(
             wall_now=wall_time(time.time()),
         )
         text, grew = print_new_lines()
-        if not keep_following or execution_ended:
+        if not keep_following:
             return
+        if execution_ended:
+            task = _task_now(client, execution_id, task_id)
+            break
         # A task with a log has started; once the log stands still, ask whether it has ended.
         # (Without a log it may still be pending: the execution's end is what ends it then.)
         if text and not grew:
@@ -296,7 +341,7 @@ def log(
             if task is None or task_watch.task_final(task, now=now, wall_now=wall_now):
                 # It may have ended after the log above was read: its last lines are written now.
                 print_new_lines()
-                return
+                break
             if task_watch.confirming and not told:
                 click.echo(
                     f"harbor-replication: task {task_id} failed; following it for up to "
@@ -305,3 +350,8 @@ def log(
                 )
             told = task_watch.confirming
         time.sleep(poll_interval)
+    status = str(task.status) if task is not None else ""
+    exit_status = EXIT_FOR_STATUS.get(status, ExitStatus.SUCCEEDED)
+    if exit_status != ExitStatus.SUCCEEDED:
+        click.echo(f"harbor-replication: task {task_id} {status}", err=True)
+    ctx.exit(exit_status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
@@ -172,6 +173,14 @@ class _LiveProgress:
         )
 
 
+def _ran(execution: ReplicationExecution) -> str:
+    """How long the execution ran, from Harbor's own times, once it has ended."""
+    start, end = execution.start_time, execution.end_time
+    if not isinstance(start, dt.datetime) or not isinstance(end, dt.datetime):
+        return ""
+    return f" after running {(end - start).total_seconds():.1f}s"
+
+
 def _summary(
     session: Session, execution_id: int, execution: ReplicationExecution, waited: float
 ) -> None:
@@ -179,7 +188,8 @@ def _summary(
     say(
         session,
         f"Execution {execution_id} of policy {execution.policy_id}: "
-        f"{_outcome_word(execution)} after {waited:.1f}s. {counts['total']} tasks: "
+        f"{_outcome_word(execution)}{_ran(execution)}, waited {waited:.1f}s. "
+        f"{counts['total']} tasks: "
         f"{counts['succeed']} succeeded, {counts['failed']} failed, "
         f"{counts['stopped']} stopped, {counts['in_progress']} in progress.",
     )
@@ -202,11 +212,14 @@ def follow(
     timeout: float | None,
     poll_interval: float,
     settle: float,
+    *,
+    stopping: bool = False,
 ) -> int:
     """Wait for the execution to end, showing progress; print a summary; return the exit status.
 
     A Failed status counts once it has lasted ``settle`` seconds (docs/harbor-behaviour.md
-    §30); a skipped single-active run at once (§31).
+    §30); a skipped single-active run at once (§31). ``stopping``: a stop was asked for, so
+    the messages do not suggest asking again.
     """
     from harbor_replication import WaitTimeoutError
     from harbor_replication._settle import failure_confirmed, wall_time
@@ -227,6 +240,11 @@ def follow(
         waited = time.monotonic() - started
         reporter(read, waited)
 
+    goes_on = (
+        f"is being stopped (see: harbor-replication executions show {execution_id})"
+        if stopping
+        else f"goes on (stop it with: harbor-replication stop {execution_id})"
+    )
     timed_out: WaitTimeoutError | None = None
     try:
         with reporter:
@@ -244,11 +262,7 @@ def follow(
                 execution = client.get_replication(execution_id)
                 on_progress(execution)
     except KeyboardInterrupt:
-        click.echo(
-            f"\ninterrupted; execution {execution_id} goes on "
-            f"(stop it with: harbor-replication stop {execution_id})",
-            err=True,
-        )
+        click.echo(f"\ninterrupted; execution {execution_id} {goes_on}", err=True)
         return ExitStatus.INTERRUPTED
     _report(session, execution_id, execution, waited)
     if (
@@ -257,11 +271,7 @@ def follow(
         or failure_confirmed(execution, now=wall_time(time.time()), settle=settle)
     ):
         return _exit_status(execution)
-    click.echo(
-        f"harbor-replication: {timed_out}; it goes on "
-        f"(stop it with: harbor-replication stop {execution_id})",
-        err=True,
-    )
+    click.echo(f"harbor-replication: {timed_out}; execution {execution_id} {goes_on}", err=True)
     return ExitStatus.TIMED_OUT
 
 
