@@ -134,7 +134,7 @@ class _ClockTime:
 
 
 class _ClockAsyncio:
-    """The async client's ``asyncio.sleep``, moving ``clock``."""
+    """The async client's ``asyncio``: ``sleep`` moves ``clock``, the rest is asyncio's."""
 
     def __init__(self, clock: FrozenClock) -> None:
         self._clock = clock
@@ -142,6 +142,9 @@ class _ClockAsyncio:
     async def sleep(self, seconds: float) -> None:
         self._clock.advance(seconds)
         await asyncio.sleep(0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
 
 
 def wait_on_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -84,7 +84,7 @@ def policy(client: ReplicationClient) -> Callable[..., int]:
 
 def waited(result: Result) -> float:
     """The seconds waited, from the summary (on stderr with ``-o json``)."""
-    found = re.search(r": \w+ after (\d+\.\d)s\. ", result.output)
+    found = re.search(r", waited (\d+\.\d)s\. ", result.output)
     assert found, result.output
     return float(found[1])
 
@@ -94,7 +94,7 @@ def test_start_wait_reports_a_task_that_harbors_retry_copied_as_succeeded(
 ) -> None:
     result = run("start", str(policy("library/flaky-sync")), "--wait", *POLL)
     assert result.exit_code == 0, result.output
-    assert ": Succeed after " in result.stdout
+    assert re.search(r": Succeed after running [\d.]+s, waited ", result.stdout)
     assert "1 tasks: 1 succeeded, 0 failed" in result.stdout
     # On the way it read Failed, and said why it did not believe it.
     progress = [line.split(": ", 1)[1] for line in result.stderr.splitlines()]
@@ -150,7 +150,7 @@ def test_start_wait_reports_a_skipped_single_active_run_with_exit_status_6(
     client.start_replication(policy_id)  # runs: the clock stands still
     result = run("start", str(policy_id), "--wait", *POLL)
     assert result.exit_code == 6, result.output
-    assert ": Skipped after 0.0s. 0 tasks" in result.stdout
+    assert ": Skipped after running 0.0s, waited 0.0s. 0 tasks" in result.stdout
     assert "Harbor says: Execution skipped: active replication still in progress." in (
         result.stdout
     )
@@ -170,7 +170,7 @@ def test_stop_wait_during_the_backoff_reports_the_retries_outcome(
     # execution ends Failed, not Stopped.
     result = run("stop", str(execution_id), "--wait", *POLL)
     assert result.exit_code == 1, result.output
-    assert ": Failed after " in result.stdout
+    assert re.search(r": Failed after running [\d.]+s, waited ", result.stdout)
     assert client.get_replication(execution_id).stopped == 0
 
 
