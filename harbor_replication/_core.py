@@ -650,6 +650,22 @@ def get_registry_adapter_infos() -> Call[dict[str, RegistryProviderInfo]]:
     return Call("get_registry_adapter_infos", request, _parse_adapter_infos, True)
 
 
+def _parse_harbor_version(response: httpx.Response) -> str:
+    info = _json(response)
+    if not isinstance(info, dict):
+        raise _MalformedResponse("expected a JSON object of system information")
+    version = info.get("harbor_version", "")
+    if not isinstance(version, str):
+        raise _MalformedResponse(f"harbor_version is not a string: {version!r}")
+    return version
+
+
+def get_harbor_version() -> Call[str]:
+    # /systeminfo is outside the replication API, so outside the generated endpoints.
+    request = {"method": "get", "url": "/systeminfo"}
+    return Call("get_harbor_version", request, _parse_harbor_version, True)
+
+
 def _model_input(model: type[Any], value: Any, what: str) -> Any:
     """``value`` (a model or a mapping) as a ``model`` whose fields hold the right types.
 
