@@ -24,6 +24,7 @@ from harbor_replication._core import (
     RegistryUpdateInput,
 )
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -78,7 +79,7 @@ class ReplicationClient:
         verify: VerifyTypes = True,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
-        page_concurrency: int = _core.DEFAULT_PAGE_CONCURRENCY,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         max_retries: int = _DEFAULT_RETRY.max_retries,
         backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
         backoff_max: float = _DEFAULT_RETRY.backoff_max,
