@@ -1,7 +1,7 @@
 """The sans-I/O core both clients share.
 
 Everything here is pure: checking arguments, building requests (with the generated
-``_get_kwargs`` functions, so paths and parameter names come from Harbor's description),
+``build_request`` functions, so paths, parameters and headers come from Harbor's description),
 turning responses into models or exceptions, and deciding which page comes next. The
 clients in ``_async_client.py`` and ``_sync_client.py`` only move bytes.
 """
@@ -37,7 +37,7 @@ from harbor_replication_api.models import (
     ReplicationTask,
     StartReplicationExecution,
 )
-from harbor_replication_api.types import UNSET, Unset
+from harbor_replication_api.types import UNSET, RequestArgs, Unset
 
 T = TypeVar("T")
 M = TypeVar(
@@ -147,7 +147,7 @@ class Call(Generic[T]):
     """
 
     operation: str
-    request: dict[str, Any]
+    request: RequestArgs
     parse: Callable[[httpx.Response], T]
     replayable: bool
 
@@ -157,7 +157,7 @@ class PagedCall(Generic[T]):
     """A list operation: the request for any page and how to read one page's items."""
 
     operation: str
-    request_for_page: Callable[[int], dict[str, Any]]
+    request_for_page: Callable[[int], RequestArgs]
     parse_item: Callable[[Any], T]
     first_page: int
     page_size: int
@@ -297,18 +297,18 @@ def finish(call: Call[T], response: httpx.Response) -> T:
 
 
 def get_replication(execution_id: int) -> Call[ReplicationExecution]:
-    request = api.get_replication_execution._get_kwargs(check_id("execution_id", execution_id))
+    request = api.get_replication_execution.build_request(check_id("execution_id", execution_id))
     return Call("get_replication", request, _model_parser(ReplicationExecution), True)
 
 
 def start_replication(policy_id: int) -> Call[str]:
     body = StartReplicationExecution(policy_id=check_id("policy_id", policy_id))
-    request = api.start_replication._get_kwargs(body=body)
+    request = api.start_replication.build_request(body=body)
     return Call("start_replication", request, _parse_location, False)
 
 
 def stop_replication(execution_id: int) -> Call[None]:
-    request = api.stop_replication._get_kwargs(check_id("execution_id", execution_id))
+    request = api.stop_replication.build_request(check_id("execution_id", execution_id))
     return Call("stop_replication", request, _parse_nothing, True)
 
 
@@ -331,7 +331,7 @@ def get_replications(
     }
     return PagedCall(
         "get_replications",
-        lambda number: api.list_replication_executions._get_kwargs(page=number, **filters),
+        lambda number: api.list_replication_executions.build_request(page=number, **filters),
         _item_parser(ReplicationExecution),
         page,
         page_size,
@@ -358,7 +358,9 @@ def get_replication_tasks(
     }
     return PagedCall(
         "get_replication_tasks",
-        lambda number: api.list_replication_tasks._get_kwargs(execution_id, page=number, **filters),
+        lambda number: api.list_replication_tasks.build_request(
+            execution_id, page=number, **filters
+        ),
         _item_parser(ReplicationTask),
         page,
         page_size,
@@ -367,14 +369,14 @@ def get_replication_tasks(
 
 
 def get_replication_task_log(execution_id: int, task_id: int) -> Call[str]:
-    request = api.get_replication_log._get_kwargs(
+    request = api.get_replication_log.build_request(
         check_id("execution_id", execution_id), check_id("task_id", task_id)
     )
     return Call("get_replication_task_log", request, _parse_text, True)
 
 
 def get_replication_policy(policy_id: int) -> Call[ReplicationPolicy]:
-    request = api.get_replication_policy._get_kwargs(check_id("policy_id", policy_id))
+    request = api.get_replication_policy.build_request(check_id("policy_id", policy_id))
     return Call("get_replication_policy", request, _model_parser(ReplicationPolicy), True)
 
 
@@ -407,19 +409,19 @@ def policy_body(policy: PolicyInput) -> ReplicationPolicy:
 
 
 def create_replication_policy(policy: PolicyInput) -> Call[str]:
-    request = api.create_replication_policy._get_kwargs(body=policy_body(policy))
+    request = api.create_replication_policy.build_request(body=policy_body(policy))
     return Call("create_replication_policy", request, _parse_location, False)
 
 
 def update_replication_policy(policy_id: int, policy: PolicyInput) -> Call[None]:
-    request = api.update_replication_policy._get_kwargs(
+    request = api.update_replication_policy.build_request(
         check_id("policy_id", policy_id), body=policy_body(policy)
     )
     return Call("update_replication_policy", request, _parse_nothing, True)
 
 
 def delete_replication_policy(policy_id: int) -> Call[None]:
-    request = api.delete_replication_policy._get_kwargs(check_id("policy_id", policy_id))
+    request = api.delete_replication_policy.build_request(check_id("policy_id", policy_id))
     return Call("delete_replication_policy", request, _parse_nothing, True)
 
 
@@ -433,7 +435,7 @@ def _encoded_query(query: Query | None) -> str | Unset:
 
 def _listing(
     operation: str,
-    endpoint: Callable[..., dict[str, Any]],
+    endpoint: Callable[..., RequestArgs],
     model: type[M],
     query: Query | None,
     sort: str | None,
@@ -469,7 +471,7 @@ def get_replication_policies(
 ) -> PagedCall[ReplicationPolicy]:
     return _listing(
         "get_replication_policies",
-        api.list_replication_policies._get_kwargs,
+        api.list_replication_policies.build_request,
         ReplicationPolicy,
         query,
         sort,
@@ -490,7 +492,7 @@ def get_registries(
 ) -> PagedCall[Registry]:
     return _listing(
         "get_registries",
-        api.list_registries._get_kwargs,
+        api.list_registries.build_request,
         Registry,
         query,
         sort,
@@ -502,12 +504,12 @@ def get_registries(
 
 
 def get_registry(registry_id: int) -> Call[Registry]:
-    request = api.get_registry._get_kwargs(check_id("registry_id", registry_id))
+    request = api.get_registry.build_request(check_id("registry_id", registry_id))
     return Call("get_registry", request, _model_parser(Registry), True)
 
 
 def get_registry_info(registry_id: int) -> Call[RegistryInfo]:
-    request = api.get_registry_info._get_kwargs(check_id("registry_id", registry_id))
+    request = api.get_registry_info.build_request(check_id("registry_id", registry_id))
     return Call("get_registry_info", request, _model_parser(RegistryInfo), True)
 
 
@@ -519,7 +521,7 @@ def _parse_names(response: httpx.Response) -> list[str]:
 
 
 def get_registry_adapters() -> Call[list[str]]:
-    request = api.list_registry_provider_types._get_kwargs()
+    request = api.list_registry_provider_types.build_request()
     return Call("get_registry_adapters", request, _parse_names, True)
 
 
@@ -533,7 +535,7 @@ def _parse_adapter_infos(response: httpx.Response) -> dict[str, RegistryProvider
 
 
 def get_registry_adapter_infos() -> Call[dict[str, RegistryProviderInfo]]:
-    request = api.list_registry_provider_infos._get_kwargs()
+    request = api.list_registry_provider_infos.build_request()
     return Call("get_registry_adapter_infos", request, _parse_adapter_infos, True)
 
 
@@ -578,23 +580,23 @@ def _from_mapping(model: type[Any], value: Mapping[Any, Any], what: str) -> Any:
 
 def create_registry(registry: RegistryInput) -> Call[str]:
     body = _model_input(Registry, registry, "registry")
-    request = api.create_registry._get_kwargs(body=body)
+    request = api.create_registry.build_request(body=body)
     return Call("create_registry", request, _parse_location, False)
 
 
 def update_registry(registry_id: int, registry: RegistryUpdateInput) -> Call[None]:
     body = _model_input(RegistryUpdate, registry, "registry update")
-    request = api.update_registry._get_kwargs(check_id("registry_id", registry_id), body=body)
+    request = api.update_registry.build_request(check_id("registry_id", registry_id), body=body)
     return Call("update_registry", request, _parse_nothing, True)
 
 
 def delete_registry(registry_id: int) -> Call[None]:
-    request = api.delete_registry._get_kwargs(check_id("registry_id", registry_id))
+    request = api.delete_registry.build_request(check_id("registry_id", registry_id))
     return Call("delete_registry", request, _parse_nothing, True)
 
 
 def ping_registry(registry: RegistryPingInput) -> Call[None]:
     body = _model_input(RegistryPing, registry, "registry ping")
-    request = api.ping_registry._get_kwargs(body=body)
+    request = api.ping_registry.build_request(body=body)
     # A ping changes nothing on the server, so sending it twice is harmless.
     return Call("ping_registry", request, _parse_nothing, True)

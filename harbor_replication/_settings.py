@@ -148,7 +148,8 @@ def resolve(url: str | None, username: str | None, secret: str | None) -> Settin
     if secret and not username:
         raise ValueError("a secret without a username: pass username= or set HARBOR_USERNAME")
     base = api_url(url)
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    # Accept (and Content-Type) are set per request by the generated request builders.
+    headers = {"User-Agent": USER_AGENT}
     if username:
         if secret is None:
             raise ValueError(
