@@ -84,12 +84,12 @@ def test_each_request_sends_what_its_operation_produces_and_consumes() -> None:
     checked = 0
     for tag, name, operation in _operations(spec):
         request = _build(f"harbor_replication_api.api.{tag}.{name}")
-        produces: list[str] = operation.get("produces", spec["produces"])
+        produces: list[str] = operation.get("produces") or spec["produces"]
         # Error bodies are JSON whatever the operation produces, so JSON is accepted too.
         accepted = [*produces, *(kind for kind in spec["produces"] if kind not in produces)]
         assert request["headers"]["Accept"] == ", ".join(accepted), name
         has_body = any(parameter.get("in") == "body" for parameter in operation["parameters"])
-        consumes: list[str] = operation.get("consumes", spec["consumes"])
+        consumes: list[str] = operation.get("consumes") or spec["consumes"]
         assert request["headers"].get("Content-Type") == (consumes[0] if has_body else None), name
         checked += 1
     assert checked == 20
