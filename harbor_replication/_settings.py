@@ -14,9 +14,9 @@ from typing import Any, TypeAlias
 
 import httpx
 
+from harbor_replication._constants import API_PREFIX
 from harbor_replication._version import __version__
 
-API_PREFIX = "/api/v2.0"
 # Names this client in Harbor's and its proxies' access logs.
 USER_AGENT = f"harbor-replication/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)

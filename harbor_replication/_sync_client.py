@@ -15,16 +15,18 @@ import httpx
 import stamina
 
 from harbor_replication import _core
-from harbor_replication._core import (
-    PagedCall,
+from harbor_replication._bodies import (
     PolicyInput,
-    Query,
     RegistryInput,
     RegistryPingInput,
     RegistryUpdateInput,
 )
+from harbor_replication._checks import check_id, check_wait
+from harbor_replication._constants import FINAL_STATUSES
+from harbor_replication._core import PagedCall, Query
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
+from harbor_replication._responses import finish
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -86,7 +88,7 @@ class ReplicationClient:
         backoff_jitter: float = _DEFAULT_RETRY.backoff_jitter,
     ) -> None:
         self._settings = resolve(url, username, secret)
-        self._page_concurrency = _core.check_id("page_concurrency", page_concurrency)
+        self._page_concurrency = check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
         self._http = httpx.Client(
@@ -157,7 +159,7 @@ class ReplicationClient:
                 response.status_code,
                 response.headers.get("x-request-id"),
             )
-        return _core.finish(call, response)
+        return finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
         return walk_pages(self._send, call, self._page_concurrency)
@@ -263,15 +265,15 @@ class ReplicationClient:
         ``on_progress`` is called with each execution read, the final one included.
         Raises :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds.
         """
-        _core.check_id("execution_id", execution_id)
-        _core.check_wait(timeout, poll_interval, on_progress)
+        check_id("execution_id", execution_id)
+        check_wait(timeout, poll_interval, on_progress)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             execution = self.get_replication(execution_id)
             if on_progress is not None:
                 on_progress(execution)
             status = execution.status if isinstance(execution.status, str) else None
-            if status in _core.FINAL_STATUSES:
+            if status in FINAL_STATUSES:
                 return execution
             pause = poll_interval
             if deadline is not None:

@@ -7,6 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from harbor_replication._constants import (
+    EXECUTION_STATUSES,
+    MAX_PAGE_SIZE,
+    TASK_STATUSES,
+    TRIGGER_TYPES,
+)
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
 from harbor_replication.cli._output import details, emit, report, say, table
@@ -16,8 +22,6 @@ from harbor_replication.cli._session import Session, pass_session
 if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
 
-EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
-TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
 
 execution_id_argument = click.argument("execution_id", type=click.IntRange(min=1))
 poll_option = click.option(
@@ -46,7 +50,7 @@ def executions() -> None:
     "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
 )
 @click.option("--status", type=click.Choice(EXECUTION_STATUSES))
-@click.option("--trigger", type=click.Choice(["manual", "scheduled", "event_based"]))
+@click.option("--trigger", type=click.Choice(TRIGGER_TYPES))
 @paging_options
 @pass_session
 def list_executions(
@@ -173,7 +177,7 @@ def _task_running(client: ReplicationClient, execution_id: int, task_id: int) ->
     from harbor_replication import FINAL_STATUSES
 
     in_progress = client.iter_replication_tasks(
-        execution_id, status="InProgress", sort="-start_time", page_size=100
+        execution_id, status="InProgress", sort="-start_time", page_size=MAX_PAGE_SIZE
     )
     for task in in_progress:
         if task.id == task_id:
@@ -183,7 +187,7 @@ def _task_running(client: ReplicationClient, execution_id: int, task_id: int) ->
     # Not seen running; but tasks ending between two page reads move the later pages
     # forward, past a running task. All the tasks by id is a list that only grows at its
     # end: its pages do not move, so it tells for sure.
-    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
+    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=MAX_PAGE_SIZE):
         if task.id == task_id:
             return task.status not in FINAL_STATUSES
     return False
