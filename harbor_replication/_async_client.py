@@ -11,25 +11,15 @@ import logging
 import time
 from collections.abc import AsyncGenerator, Callable
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-import stamina
 
-from harbor_replication import _core
 from harbor_replication._async_pages import walk_pages
-from harbor_replication._bodies import (
-    PolicyInput,
-    RegistryInput,
-    RegistryPingInput,
-    RegistryUpdateInput,
-)
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
-from harbor_replication._core import PagedCall, Query
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
-from harbor_replication._responses import finish
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -38,14 +28,30 @@ from harbor_replication._settings import (
     redacted_headers,
     resolve,
 )
-from harbor_replication_api.models import (
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-)
+
+if TYPE_CHECKING:
+    from harbor_replication import _core, _responses
+    from harbor_replication._bodies import (
+        PolicyInput,
+        RegistryInput,
+        RegistryPingInput,
+        RegistryUpdateInput,
+    )
+    from harbor_replication._core import PagedCall, Query
+    from harbor_replication_api.models import (
+        Registry,
+        RegistryInfo,
+        RegistryProviderInfo,
+        ReplicationExecution,
+        ReplicationPolicy,
+        ReplicationTask,
+    )
+else:
+    from harbor_replication._lazy import LazyModule
+
+    # Imported by the first request: see _lazy.py.
+    _core = LazyModule("harbor_replication._core")
+    _responses = LazyModule("harbor_replication._responses")
 
 T = TypeVar("T")
 
@@ -133,6 +139,9 @@ class AsyncReplicationClient:
             return await self._send_once(call)
         except Exception as error:
             first_failure: Exception | None = error
+        # stamina is imported only once a request has failed, to keep the import cheap.
+        import stamina
+
         retry = self._retry.hook(call.replayable)
         async for attempt in stamina.retry_context(retry, **self._retry_options):
             with attempt:
@@ -161,7 +170,7 @@ class AsyncReplicationClient:
                 response.status_code,
                 response.headers.get("x-request-id"),
             )
-        return finish(call, response)
+        return _responses.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> AsyncGenerator[T, None]:
         return walk_pages(self._send, call, self._page_concurrency)

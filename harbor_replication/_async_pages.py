@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from harbor_replication._core import Call, PagedCall
 from harbor_replication._paging import Page, PageWalk
+
+if TYPE_CHECKING:
+    from harbor_replication._core import Call, PagedCall
 
 T = TypeVar("T")
 

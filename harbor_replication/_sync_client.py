@@ -9,24 +9,14 @@ import logging
 import time
 from collections.abc import Callable, Generator
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-import stamina
 
-from harbor_replication import _core
-from harbor_replication._bodies import (
-    PolicyInput,
-    RegistryInput,
-    RegistryPingInput,
-    RegistryUpdateInput,
-)
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
-from harbor_replication._core import PagedCall, Query
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
-from harbor_replication._responses import finish
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -36,14 +26,30 @@ from harbor_replication._settings import (
     resolve,
 )
 from harbor_replication._sync_pages import walk_pages
-from harbor_replication_api.models import (
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-)
+
+if TYPE_CHECKING:
+    from harbor_replication import _core, _responses
+    from harbor_replication._bodies import (
+        PolicyInput,
+        RegistryInput,
+        RegistryPingInput,
+        RegistryUpdateInput,
+    )
+    from harbor_replication._core import PagedCall, Query
+    from harbor_replication_api.models import (
+        Registry,
+        RegistryInfo,
+        RegistryProviderInfo,
+        ReplicationExecution,
+        ReplicationPolicy,
+        ReplicationTask,
+    )
+else:
+    from harbor_replication._lazy import LazyModule
+
+    # Imported by the first request: see _lazy.py.
+    _core = LazyModule("harbor_replication._core")
+    _responses = LazyModule("harbor_replication._responses")
 
 T = TypeVar("T")
 
@@ -131,6 +137,9 @@ class ReplicationClient:
             return self._send_once(call)
         except Exception as error:
             first_failure: Exception | None = error
+        # stamina is imported only once a request has failed, to keep the import cheap.
+        import stamina
+
         retry = self._retry.hook(call.replayable)
         for attempt in stamina.retry_context(retry, **self._retry_options):
             with attempt:
@@ -159,7 +168,7 @@ class ReplicationClient:
                 response.status_code,
                 response.headers.get("x-request-id"),
             )
-        return finish(call, response)
+        return _responses.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
         return walk_pages(self._send, call, self._page_concurrency)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -68,6 +70,18 @@ def clock(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> Frozen
 
 
 # --- construction ---------------------------------------------------------------------
+
+
+def test_importing_a_client_leaves_the_models_and_retries_for_later() -> None:
+    # The import stays within 1.15x of httpx's own (make bench): the generated models, attrs,
+    # dateutil and stamina load with the first request, or the first retry.
+    code = (
+        "import sys; from harbor_replication import ReplicationClient, AsyncReplicationClient; "
+        "print(sorted(m for m in ('harbor_replication_api.models', 'attrs', 'dateutil', "
+        "'stamina') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.stdout.strip(), result.stderr) == ("[]", "")
 
 
 @pytest.mark.parametrize("suffix", ["", "/", "/api/v2.0", "/api/v2.0/"])
