@@ -37,8 +37,15 @@ from harbor_replication.models import (
 )
 from harbor_replication.query import AnyOf, Fuzzy
 from harbor_replication.simulator import HarborSimulator
-from tests.conftest import TASK_DURATION
-from tests.support import ADMIN, FrozenClock, Harbor, close, freeze_clock, make_client
+from tests.support import (
+    ADMIN,
+    TASK_DURATION,
+    FrozenClock,
+    Harbor,
+    close,
+    freeze_clock,
+    open_client,
+)
 
 DOCKER_HUB = 1  # the first registry of the simulator's built-in seed
 
@@ -88,13 +95,10 @@ def test_importing_a_client_leaves_the_models_and_retries_for_later() -> None:
 async def test_url_with_or_without_api_prefix(
     kind: str, simulator: HarborSimulator, suffix: str
 ) -> None:
-    client = make_client(kind, simulator.url + suffix)
-    try:
-        assert client.url == simulator.url + "/api/v2.0"
-        registries = await Harbor(client).get_registries()
+    async with open_client(kind, simulator.url + suffix) as harbor:
+        assert harbor.client.url == simulator.url + "/api/v2.0"
+        registries = await harbor.get_registries()
         assert DOCKER_HUB in [registry.id for registry in registries]
-    finally:
-        await close(client)
 
 
 async def test_environment_supplies_url_and_credentials(
@@ -131,16 +135,13 @@ async def test_secret_never_in_repr_or_errors(
 ) -> None:
     secret = "Sup3r-S3cret-Pa55"
     caplog.set_level(logging.DEBUG)
-    client = make_client(kind, simulator.url, username="admin", secret=secret)
-    try:
-        assert secret not in repr(client)
+    async with open_client(kind, simulator.url, username="admin", secret=secret) as harbor:
+        assert secret not in repr(harbor.client)
         with pytest.raises(UnauthorizedError) as caught:
-            await Harbor(client).get_registries()
+            await harbor.get_registries()
         assert secret not in str(caught.value)
         assert secret not in repr(caught.value)
         assert all(secret not in record.getMessage() for record in caplog.records)
-    finally:
-        await close(client)
 
 
 async def test_context_managers_close_the_client(simulator: HarborSimulator) -> None:
@@ -158,32 +159,25 @@ async def test_context_managers_close_the_client(simulator: HarborSimulator) -> 
 
 
 async def test_wrong_password_is_unauthorized(kind: str, simulator: HarborSimulator) -> None:
-    client = make_client(kind, simulator.url, secret="wrong")
-    try:
+    async with open_client(kind, simulator.url, secret="wrong") as harbor:
         with pytest.raises(UnauthorizedError) as caught:
-            await Harbor(client).get_replication_policies()
+            await harbor.get_replication_policies()
         assert caught.value.status_code == 401
         assert caught.value.code == "UNAUTHORIZED"
-    finally:
-        await close(client)
 
 
 async def test_user_without_permission_is_forbidden(kind: str, simulator: HarborSimulator) -> None:
-    client = make_client(kind, simulator.url, username="developer", secret="Developer12345")
-    try:
+    developer = {"username": "developer", "secret": "Developer12345"}
+    async with open_client(kind, simulator.url, **developer) as harbor:
         with pytest.raises(ForbiddenError) as caught:
-            await Harbor(client).get_replications()
+            await harbor.get_replications()
         assert caught.value.message == "developer"
-    finally:
-        await close(client)
 
 
 async def test_robot_account_with_dollar_in_name(kind: str, simulator: HarborSimulator) -> None:
-    client = make_client(kind, simulator.url, username="robot$replicator", secret="Replicator12345")
-    try:
-        assert (await Harbor(client).get_registry(DOCKER_HUB)).id == DOCKER_HUB
-    finally:
-        await close(client)
+    robot = {"username": "robot$replicator", "secret": "Replicator12345"}
+    async with open_client(kind, simulator.url, **robot) as harbor:
+        assert (await harbor.get_registry(DOCKER_HUB)).id == DOCKER_HUB
 
 
 async def test_writes_in_a_row_never_trip_harbors_csrf_check(
@@ -220,13 +214,10 @@ async def test_api_error_carries_harbors_code_message_and_request_id(harbor: Har
 
 
 async def test_connection_failure_is_wrapped(kind: str) -> None:
-    client = make_client(kind, "http://127.0.0.1:9", timeout=2.0, max_retries=0)
-    try:
+    async with open_client(kind, "http://127.0.0.1:9", timeout=2.0, max_retries=0) as harbor:
         with pytest.raises(HarborConnectionError) as caught:
-            await Harbor(client).get_replication(1)
+            await harbor.get_replication(1)
         assert isinstance(caught.value.__cause__, httpx.ConnectError)
-    finally:
-        await close(client)
 
 
 @pytest.mark.parametrize(
@@ -251,12 +242,9 @@ async def test_bad_arguments_raise_value_error_before_any_request(
     kind: str, method: str, args: tuple[Any, ...]
 ) -> None:
     # Port 9 has no server: a request would raise HarborConnectionError instead.
-    client = make_client(kind, "http://127.0.0.1:9")
-    try:
+    async with open_client(kind, "http://127.0.0.1:9") as harbor:
         with pytest.raises(ValueError):  # noqa: PT011 - the message varies by argument
-            await getattr(Harbor(client), method)(*args)
-    finally:
-        await close(client)
+            await getattr(harbor, method)(*args)
 
 
 @pytest.mark.parametrize("page_size", [0, 101, -1, 10.5])
@@ -266,14 +254,11 @@ async def test_bad_arguments_raise_value_error_before_any_request(
 async def test_page_size_outside_1_to_100_is_refused_before_sending(
     kind: str, method: str, page_size: Any
 ) -> None:
-    client = make_client(kind, "http://127.0.0.1:9")
-    try:
+    async with open_client(kind, "http://127.0.0.1:9") as harbor:
         with pytest.raises(ValueError, match="page_size"):
-            await getattr(Harbor(client), method)(page_size=page_size)
+            await getattr(harbor, method)(page_size=page_size)
         with pytest.raises(ValueError, match="page"):
-            await getattr(Harbor(client), method)(page=0)
-    finally:
-        await close(client)
+            await getattr(harbor, method)(page=0)
 
 
 # --- registries -------------------------------------------------------------------------
@@ -642,16 +627,13 @@ async def test_text_that_looks_like_go_zero_time_is_kept(
 async def test_a_policy_harbor_would_misread_is_refused_before_sending(
     kind: str, changes: dict[str, Any], message: str
 ) -> None:
-    client = make_client(kind, "http://127.0.0.1:9")
-    try:
+    async with open_client(kind, "http://127.0.0.1:9") as harbor:
         for method, args in (
             ("create_replication_policy", ()),
             ("update_replication_policy", (1,)),
         ):
             with pytest.raises(ValueError, match=re.escape(message)):
-                await getattr(Harbor(client), method)(*args, policy_body("bad", **changes))
-    finally:
-        await close(client)
+                await getattr(harbor, method)(*args, policy_body("bad", **changes))
 
 
 async def test_deletion_set_alike_or_alone_is_accepted(

@@ -24,7 +24,7 @@ from tests.contract_checks import (
     harbor_description,
     with_contract,
 )
-from tests.support import ADMIN, Harbor, close, make_client
+from tests.support import ADMIN, Harbor, open_client
 
 OLDER_VERSION = "v2.11.2"
 DOCKER_HUB = 1  # the first registry of the simulator's built-in seed
@@ -58,9 +58,8 @@ def _responses_keep_v2_11s_contract(older_contract: Contract) -> Iterator[None]:
 
 @pytest.fixture
 async def older(kind: str, older_harbor: HarborSimulator) -> AsyncIterator[Harbor]:
-    client = make_client(kind, older_harbor.url)
-    yield Harbor(client)
-    await close(client)
+    async with open_client(kind, older_harbor.url) as harbor:
+        yield harbor
 
 
 def test_older_harbor_reports_its_version_and_leaves_out_newer_fields(
