@@ -25,6 +25,7 @@ from harbor_replication._bodies import (
 )
 from harbor_replication._checks import check_id, check_limit, check_page, optional_text
 from harbor_replication._paging import Page
+from harbor_replication._responses import M
 from harbor_replication.query import QueryValue, encode_query
 from harbor_replication_api.models import (
     Registry,
@@ -40,15 +41,6 @@ from harbor_replication_api.models import (
 from harbor_replication_api.types import UNSET, RequestArgs, Unset
 
 T = TypeVar("T")
-M = TypeVar(
-    "M",
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
-)
 
 Query: TypeAlias = str | Mapping[str, QueryValue]
 

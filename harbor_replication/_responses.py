@@ -18,27 +18,21 @@ from harbor_replication._errors import (
 from harbor_replication._paging import Page
 from harbor_replication._retry import parse_retry_after
 from harbor_replication._shapes import complete_and_check
-from harbor_replication_api.models import (
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-)
+from harbor_replication_api import models
 
 if TYPE_CHECKING:
     from harbor_replication._core import Call
 
 T = TypeVar("T")
+# The models an answer is read into.
 M = TypeVar(
     "M",
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
+    models.ReplicationExecution,
+    models.ReplicationPolicy,
+    models.ReplicationTask,
+    models.Registry,
+    models.RegistryInfo,
+    models.RegistryProviderInfo,
 )
 
 
@@ -141,13 +135,13 @@ def parse_names(response: httpx.Response) -> list[str]:
     return names
 
 
-def parse_adapter_infos(response: httpx.Response) -> dict[str, RegistryProviderInfo]:
+def parse_adapter_infos(response: httpx.Response) -> dict[str, models.RegistryProviderInfo]:
     # Harbor's description makes this a model of additional properties only; a plain
     # dict from adapter type to its info is what a caller wants.
     infos = parse_json(response)
     if not isinstance(infos, dict):
         raise MalformedResponse("expected a JSON object of adapter infos")
-    return {name: parse_item(info, RegistryProviderInfo) for name, info in infos.items()}
+    return {name: parse_item(info, models.RegistryProviderInfo) for name, info in infos.items()}
 
 
 def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
