@@ -567,6 +567,49 @@ async def test_stop_a_running_replication(
         await harbor.get_replication(execution_id)
 
 
+class _Recording(httpx.HTTPTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        return super().handle_request(request)
+
+
+class _AsyncRecording(httpx.AsyncHTTPTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        return await super().handle_async_request(request)
+
+
+async def test_each_request_accepts_what_its_operation_produces(
+    kind: str, simulator: HarborSimulator
+) -> None:
+    # Harbor negotiates Accept against each operation's produces before the handler runs
+    # (docs/harbor-behaviour.md §19): the task log produces only text/plain, and a request
+    # accepting only JSON gets 422.
+    transport = _AsyncRecording() if kind == "async" else _Recording()
+    async with open_client(kind, simulator.url, transport=transport) as harbor:
+        await harbor.get_registries()
+        with pytest.raises(NotFoundError):
+            await harbor.get_replication_task_log(999_999, 1)
+        with pytest.raises(NotFoundError):
+            await harbor.update_registry(999_999, {"description": "d"})
+    sent = [
+        (r.method, r.headers.get("accept"), r.headers.get("content-type")) for r in transport.seen
+    ]
+    assert sent == [
+        ("GET", "application/json", None),
+        ("GET", "text/plain, application/json", None),
+        ("PUT", "application/json", "application/json"),
+    ]
+
+
 async def test_start_errors(harbor: Harbor, unique: Callable[[str], str]) -> None:
     with pytest.raises(NotFoundError):
         await harbor.start_replication(999_999)
