@@ -18,7 +18,8 @@ import httpx
 from harbor_replication._async_pages import walk_pages
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
-from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._errors import WaitTimeoutError
+from harbor_replication._failures import closed_client_error, transport_error, wrong_loop_error
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
@@ -102,6 +103,10 @@ class AsyncReplicationClient:
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(verify, timeout), transport=transport
         )
+        # async-only{
+        # The loop of the first request: the pooled connections are bound to it.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # }async-only
 
     def __repr__(self) -> str:
         return (
@@ -132,6 +137,15 @@ class AsyncReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     async def _send(self, call: _core.Call[T]) -> T:
+        if self._http.is_closed:
+            raise closed_client_error(type(self).__name__, call.operation)
+        # async-only{
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise wrong_loop_error(call.operation)
+        # }async-only
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -158,10 +172,8 @@ class AsyncReplicationClient:
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
             response = await self._http.send(request)
-        except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+            raise transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",

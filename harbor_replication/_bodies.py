@@ -6,9 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
+from harbor_replication._errors import FieldTypeError
 from harbor_replication._shapes import unknown_keys, wrong_field
-from harbor_replication_api.models import Registry, RegistryPing, RegistryUpdate, ReplicationPolicy
-from harbor_replication_api.types import Unset
+
+# From the public models module, which also gives every model a readable repr.
+from harbor_replication.models import (
+    Registry,
+    RegistryPing,
+    RegistryUpdate,
+    ReplicationPolicy,
+    Unset,
+)
 
 PolicyInput: TypeAlias = ReplicationPolicy | Mapping[str, Any]
 RegistryInput: TypeAlias = Registry | Mapping[str, Any]
@@ -59,10 +67,9 @@ def model_input(model: type[Any], value: Any, what: str) -> Any:
             raise ValueError(f"not a valid {what}: unknown field(s) {', '.join(unknown)}")
     else:
         raise ValueError(f"{what} must be a {model.__name__} or a mapping, got {value!r}")
-    field = wrong_field(instance)
-    if field is not None:
-        shown = type(getattr(instance, field)).__name__
-        raise ValueError(f"not a valid {what}: {field.rstrip('_')} has the wrong type ({shown})")
+    misfit = wrong_field(instance)
+    if misfit is not None:
+        raise FieldTypeError(what, misfit.path, misfit.value, misfit.expected)
     return instance
 
 

@@ -26,8 +26,8 @@ from harbor_replication._bodies import (
 from harbor_replication._checks import check_id, check_limit, check_page, optional_text
 from harbor_replication._paging import Page
 from harbor_replication._responses import M
-from harbor_replication.query import QueryValue, encode_query
-from harbor_replication_api.models import (
+from harbor_replication.models import (
+    UNSET,
     Registry,
     RegistryInfo,
     RegistryPing,
@@ -36,9 +36,11 @@ from harbor_replication_api.models import (
     ReplicationExecution,
     ReplicationPolicy,
     ReplicationTask,
-    StartReplicationExecution,
+    Unset,
 )
-from harbor_replication_api.types import UNSET, RequestArgs, Unset
+from harbor_replication.query import QueryValue, encode_query
+from harbor_replication_api.models import StartReplicationExecution
+from harbor_replication_api.types import RequestArgs
 
 T = TypeVar("T")
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+# The public models module, which also gives every model a readable repr.
+from harbor_replication import models
 from harbor_replication._errors import (
     ErrorDetail,
     HarborAPIError,
@@ -18,7 +20,6 @@ from harbor_replication._errors import (
 from harbor_replication._paging import Page
 from harbor_replication._retry import parse_retry_after
 from harbor_replication._shapes import complete_and_check
-from harbor_replication_api import models
 
 if TYPE_CHECKING:
     from harbor_replication._core import Call
@@ -79,11 +80,11 @@ def parse_item(data: Any, model: type[M]) -> M:
         item = model.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
-    field = complete_and_check(item)
-    if field is not None:
-        value = repr(getattr(item, field))
+    misfit = complete_and_check(item)
+    if misfit is not None:
+        value = repr(misfit.value)
         shown = value if len(value) <= 60 else value[:57] + "..."
-        raise MalformedResponse(f"not a valid {model.__name__}: {field} is {shown}")
+        raise MalformedResponse(f"not a valid {model.__name__}: {misfit.path} is {shown}")
     return item
 
 

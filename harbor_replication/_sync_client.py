@@ -15,7 +15,8 @@ import httpx
 
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
-from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._errors import WaitTimeoutError
+from harbor_replication._failures import closed_client_error, transport_error
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
@@ -130,6 +131,8 @@ class ReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     def _send(self, call: _core.Call[T]) -> T:
+        if self._http.is_closed:
+            raise closed_client_error(type(self).__name__, call.operation)
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -156,10 +159,8 @@ class ReplicationClient:
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
             response = self._http.send(request)
-        except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+            raise transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",

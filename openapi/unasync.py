@@ -26,6 +26,8 @@ Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edi
 
 # Applied in order, on whole words.
 REWRITES: list[tuple[str, str]] = [
+    # Blocks that only an asyncio client needs (its event loop), between these markers.
+    (r"(?s)^[ \t]*# async-only\{\n.*?^[ \t]*# \}async-only\n", ""),
     (r"^import asyncio\n", ""),
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"\bAsyncReplicationClient\b", "ReplicationClient"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import sys
 import traceback
 import warnings
@@ -12,14 +14,14 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from harbor_replication import HarborAPIError, ReplicationClient
+    from harbor_replication import FieldTypeError, HarborAPIError, ReplicationClient
 
 
 class ExitStatus(IntEnum):
     """The exit statuses of ``harbor-replication``.
 
-    The waiting commands end with the first four, or ``INTERRUPTED`` (the shell's 128 + SIGINT)
-    when Ctrl-C ends the waiting.
+    The waiting commands end with the first four (``log --follow`` with the task's outcome);
+    every command ends with ``INTERRUPTED`` (the shell's 128 + SIGINT) on Ctrl-C.
     """
 
     SUCCEEDED = 0
@@ -62,6 +64,9 @@ class Session:
     verify: bool | str
     output: str
     debug: bool
+    # Seconds for each HTTP answer, and retries after a transient failure; None: the library's.
+    timeout: float | None = None
+    retries: int | None = None
     _client: ReplicationClient | None = field(init=False, default=None, repr=False)
 
     @property
@@ -79,11 +84,23 @@ class Session:
             secret = self.secret
             if self.username:
                 secret = prompt_secret(self.username, secret, "pass --secret or set HARBOR_SECRET")
+            options: dict[str, Any] = {}
+            if self.timeout is not None:
+                options["timeout"] = self.timeout
+            if self.retries is not None:
+                options["max_retries"] = self.retries
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CleartextCredentialsWarning)
-                client = ReplicationClient(
-                    self.url, username=self.username, secret=secret, verify=self.verify
-                )
+                try:
+                    client = ReplicationClient(
+                        self.url,
+                        username=self.username,
+                        secret=secret,
+                        verify=self.verify,
+                        **options,
+                    )
+                except ValueError as exc:
+                    raise usage_error(option_words(str(exc))) from exc
             for warning in caught:
                 click.echo(f"harbor-replication: warning: {warning.message}", err=True)
             click.get_current_context().call_on_close(client.close)
@@ -92,6 +109,14 @@ class Session:
 
 
 pass_session = click.make_pass_decorator(Session)
+
+# The library's messages name its keyword arguments; the command's user knows the options.
+_KEYWORD = re.compile(r"\b(url|username|secret)=")
+
+
+def option_words(message: str) -> str:
+    """A library message with ``username=`` and the like spelled as the options."""
+    return _KEYWORD.sub(lambda match: f"--{match[1]}", message)
 
 
 def api_error_line(exc: HarborAPIError) -> str:
@@ -103,6 +128,7 @@ def api_error_line(exc: HarborAPIError) -> str:
 def command_error(exc: Exception, session: Session | None) -> CommandError | None:
     """The one-line error for an exception a command let through; None for a bug."""
     from harbor_replication import (
+        FieldTypeError,
         HarborAPIError,
         HarborConnectionError,
         HarborError,
@@ -118,6 +144,12 @@ def command_error(exc: Exception, session: Session | None) -> CommandError | Non
             f"{api_error_line(exc)}; no username given: pass --username or set HARBOR_USERNAME",
             ExitStatus.API,
         )
+    if isinstance(exc, UnauthorizedError):
+        return CommandError(
+            f"{api_error_line(exc)}; check the credentials: --username and --secret "
+            "(or HARBOR_USERNAME and HARBOR_SECRET)",
+            ExitStatus.API,
+        )
 
     if isinstance(exc, WaitTimeoutError):
         return CommandError(str(exc), ExitStatus.TIMED_OUT)
@@ -129,9 +161,31 @@ def command_error(exc: Exception, session: Session | None) -> CommandError | Non
         return CommandError(f"cannot reach Harbor at {url}: {exc}", ExitStatus.API)
     if isinstance(exc, HarborError):
         return CommandError(str(exc), ExitStatus.API)
+    if isinstance(exc, FieldTypeError):
+        return CommandError(f"{exc}{_yaml_hint(exc)}", ExitStatus.USAGE)
     if isinstance(exc, ValueError):
-        return CommandError(str(exc), ExitStatus.USAGE)
+        return CommandError(option_words(str(exc)), ExitStatus.USAGE)
     return None
+
+
+def _yaml_hint(exc: FieldTypeError) -> str:
+    """What to change in a YAML file whose value YAML read as another type."""
+    if "str" in exc.expected and isinstance(exc.value, bool | int | float | dt.date):
+        return "; YAML reads yes/no/on/off, numbers and dates as such: quote the value"
+    if isinstance(exc.value, str) and {"bool", "int"} & set(exc.expected):
+        return "; write the value without quotes"
+    return ""
+
+
+def interrupted(message: str = "interrupted") -> click.exceptions.Exit:
+    """Ends the command after Ctrl-C: one line on stderr, exit status 130."""
+    click.echo(f"\nharbor-replication: {message}", err=True)
+    return click.exceptions.Exit(ExitStatus.INTERRUPTED)
+
+
+def by_ctrl_c(abort: click.Abort) -> bool:
+    """Whether a prompt ended by Ctrl-C (Click turns it into Abort, keeping the context)."""
+    return isinstance(abort.__context__, KeyboardInterrupt)
 
 
 class RootGroup(click.Group):
@@ -150,7 +204,13 @@ class RootGroup(click.Group):
         except click.UsageError as exc:
             _set_exit_code(exc, ExitStatus.USAGE)
             raise
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except KeyboardInterrupt:
+            raise interrupted() from None
+        except click.Abort as exc:
+            if by_ctrl_c(exc):
+                raise interrupted() from None
+            raise
+        except (click.ClickException, click.exceptions.Exit):
             raise
         except Exception as exc:
             session = ctx.find_object(Session)
