@@ -16,7 +16,7 @@ import httpx
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
 from harbor_replication._errors import WaitTimeoutError
-from harbor_replication._failures import closed_client_error, transport_error
+from harbor_replication._failures import closed_client_error, transport_error, wrong_loop_error
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (

@@ -18,7 +18,7 @@ def build_request(
 
     List the registries
 
-    Headers: ``Accept: application/json`` (what the operation produces).
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
     The path is relative to the API root (``/api/v2.0``).
 
     Args:

@@ -13,7 +13,7 @@ def build_request(
 
     List all registered registry provider information
 
-    Headers: ``Accept: application/json`` (what the operation produces).
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
     The path is relative to the API root (``/api/v2.0``).
 
     Args:

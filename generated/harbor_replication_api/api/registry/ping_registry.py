@@ -15,7 +15,7 @@ def build_request(
 
     Check status of a registry
 
-    Headers: ``Accept: application/json`` (what the operation produces),
+    Headers: ``Accept: application/json`` (the media types its answers are documented with),
     ``Content-Type: application/json`` (what it consumes).
     The path is relative to the API root (``/api/v2.0``).
 

@@ -16,7 +16,7 @@ def build_request(
 
     Get the log of the specific replication task
 
-    Headers: ``Accept: text/plain, application/json`` (what the operation produces).
+    Headers: ``Accept: text/plain, application/json`` (the media types its answers are documented with).
     The path is relative to the API root (``/api/v2.0``).
 
     Args:

@@ -20,7 +20,7 @@ def build_request(
 
     List replication tasks for a specific execution
 
-    Headers: ``Accept: application/json`` (what the operation produces).
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
     The path is relative to the API root (``/api/v2.0``).
 
     Args:
