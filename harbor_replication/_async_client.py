@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
+from harbor_replication import _failures
 from harbor_replication._async_pages import walk_pages
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
 from harbor_replication._errors import WaitTimeoutError
-from harbor_replication._failures import closed_client_error, transport_error, wrong_loop_error
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
@@ -138,13 +138,13 @@ class AsyncReplicationClient:
 
     async def _send(self, call: _core.Call[T]) -> T:
         if self._http.is_closed:
-            raise closed_client_error(type(self).__name__, call.operation)
+            raise _failures.closed_client_error(type(self).__name__, call.operation)
         # async-only{
         loop = asyncio.get_running_loop()
         if self._loop is None:
             self._loop = loop
         elif self._loop is not loop:
-            raise wrong_loop_error(call.operation)
+            raise _failures.wrong_loop_error(call.operation)
         # }async-only
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
@@ -173,7 +173,7 @@ class AsyncReplicationClient:
         try:
             response = await self._http.send(request)
         except httpx.HTTPError as exc:
-            raise transport_error(call.operation, exc) from exc
+            raise _failures.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",

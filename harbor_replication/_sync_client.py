@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
+from harbor_replication import _failures
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._constants import FINAL_STATUSES
 from harbor_replication._errors import WaitTimeoutError
-from harbor_replication._failures import closed_client_error, transport_error, wrong_loop_error
 from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
@@ -132,7 +132,7 @@ class ReplicationClient:
 
     def _send(self, call: _core.Call[T]) -> T:
         if self._http.is_closed:
-            raise closed_client_error(type(self).__name__, call.operation)
+            raise _failures.closed_client_error(type(self).__name__, call.operation)
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -160,7 +160,7 @@ class ReplicationClient:
         try:
             response = self._http.send(request)
         except httpx.HTTPError as exc:
-            raise transport_error(call.operation, exc) from exc
+            raise _failures.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",
