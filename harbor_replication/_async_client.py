@@ -187,6 +187,13 @@ class AsyncReplicationClient:
     def _iterate(self, call: PagedCall[T]) -> AsyncGenerator[T, None]:
         return walk_pages(self._send, call, self._page_concurrency)
 
+    async def get_harbor_version(self) -> str:
+        """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
+
+        Harbor tells it to signed-in users only: empty when it did not.
+        """
+        return await self._send(_core.get_harbor_version())
+
     # --- executions --------------------------------------------------------------------
 
     async def get_replication(self, execution_id: int) -> ReplicationExecution:

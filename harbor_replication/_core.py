@@ -284,6 +284,17 @@ def get_registry_adapter_infos() -> Call[dict[str, RegistryProviderInfo]]:
     return Call("get_registry_adapter_infos", request, responses.parse_adapter_infos, True)
 
 
+def get_harbor_version() -> Call[str]:
+    # /systeminfo is outside the replication API, so outside the generated builders; it
+    # produces JSON, like every operation of Harbor's API but the task log.
+    request: RequestArgs = {
+        "method": "GET",
+        "url": "/systeminfo",
+        "headers": {"Accept": "application/json"},
+    }
+    return Call("get_harbor_version", request, responses.parse_harbor_version, True)
+
+
 def create_registry(registry: RegistryInput) -> Call[str]:
     body = bodies.model_input(Registry, registry, "registry")
     request = api.create_registry.build_request(body=body)

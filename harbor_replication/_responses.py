@@ -145,6 +145,16 @@ def parse_adapter_infos(response: httpx.Response) -> dict[str, models.RegistryPr
     return {name: parse_item(info, models.RegistryProviderInfo) for name, info in infos.items()}
 
 
+def parse_harbor_version(response: httpx.Response) -> str:
+    info = parse_json(response)
+    if not isinstance(info, dict):
+        raise MalformedResponse("expected a JSON object of system information")
+    version = info.get("harbor_version", "")
+    if not isinstance(version, str):
+        raise MalformedResponse(f"harbor_version is not a string: {version!r}")
+    return version
+
+
 def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
     """The exception for a non-2xx answer, with Harbor's codes when the body has them."""
     text = response.text

@@ -174,6 +174,13 @@ class ReplicationClient:
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
         return walk_pages(self._send, call, self._page_concurrency)
 
+    def get_harbor_version(self) -> str:
+        """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
+
+        Harbor tells it to signed-in users only: empty when it did not.
+        """
+        return self._send(_core.get_harbor_version())
+
     # --- executions --------------------------------------------------------------------
 
     def get_replication(self, execution_id: int) -> ReplicationExecution:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from harbor_replication import __version__
+from harbor_replication.cli._ascode import apply, diff, export, plan
+from harbor_replication.cli._contexts import context
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
@@ -19,7 +21,8 @@ EPILOG = """\b
 Exit status:
     0  succeeded (or, after --wait, the execution succeeded)
     1  the execution failed (log --follow: the task failed)
-    2  the execution was stopped (log --follow: the task was stopped)
+    2  the execution was stopped (log --follow: the task was stopped); plan: changes
+       pending; diff: the Harbors differ
     3  timed out waiting (start/stop --timeout); the execution goes on
     4  usage or input error, found before sending (bad option, unreadable or invalid
        file, missing secret without a terminal, declined confirmation)
@@ -81,6 +84,22 @@ Example:
     help="retries after a connection failure, timeout, 429, 502, 503 or 504 (default 3; "
     "a start is retried only if it never left this machine)",
 )
+@click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    envvar="HARBOR_CONTEXT",
+    show_envvar=True,
+    metavar="NAME",
+    help="the Harbor of this config context (export, plan, apply, diff take several)",
+)
+@click.option(
+    "--config",
+    envvar="HARBOR_REPLICATION_CONFIG",
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="the contexts file (default: config.yaml in the user's config directory)",
+)
 @click.option("--debug", is_flag=True, help="log HTTP requests; tracebacks on errors")
 @click.version_option(__version__, "-V", "--version", prog_name="harbor-replication")
 @click.pass_context
@@ -94,6 +113,8 @@ def cli(
     output: str,
     timeout: float | None,
     retries: int | None,
+    contexts: tuple[str, ...],
+    config: str | None,
     debug: bool,
 ) -> None:
     """Harbor replication from a terminal: policies, executions, tasks, logs, registries."""
@@ -106,7 +127,24 @@ def cli(
         # The library logs each request (credentials redacted) and its answer's request id.
         logging.getLogger("harbor_replication").setLevel(logging.DEBUG)
     verify: bool | str = ca_cert or not insecure
-    ctx.obj = Session(url, username or None, secret, verify, output, debug, timeout, retries)
+    given = frozenset(
+        name
+        for name in ("url", "username", "secret")
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    )
+    ctx.obj = Session(
+        url,
+        username or None,
+        secret,
+        verify,
+        output,
+        debug,
+        timeout,
+        retries,
+        contexts=contexts,
+        config=config,
+        given_on_command_line=given,
+    )
 
 
 def _output_after_the_command(
@@ -136,6 +174,11 @@ def accept_output_option(command: click.Command) -> None:
 for command in (policies, executions, start, stop, tasks, log, registries, simulate):
     cli.add_command(command)
     if command is not simulate:  # it hands its options on to the simulator's own parser
+        accept_output_option(command)
+# Replication as code and contexts; export's -o is its output file, as the issue asks.
+for command in (export, plan, apply, diff, context):
+    cli.add_command(command)
+    if command is not export:
         accept_output_option(command)
 
 

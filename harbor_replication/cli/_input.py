@@ -68,16 +68,20 @@ def without_read_only(fields: dict[str, Any], read_only: Iterable[str]) -> dict[
 
 def confirm_deletion(what: str, yes: bool) -> None:
     """Ask before deleting unless ``--yes``; a refusal ends with the usage status."""
-    if yes:
-        return
+    if not yes:
+        confirm(f"Delete {what}?", f"{what} is left as it is")
+
+
+def confirm(question: str, unchanged: str) -> None:
+    """Ask ``question`` on stderr; a refusal ends with the usage status, saying ``unchanged``."""
     try:
-        confirmed = click.confirm(f"Delete {what}?", err=True)
+        confirmed = click.confirm(question, err=True)
     except click.Abort as exc:
         if by_ctrl_c(exc):
             raise  # interrupted (130), not declined
         confirmed = False
     if not confirmed:
-        raise usage_error(f"not confirmed; {what} is left as it is")
+        raise usage_error(f"not confirmed; {unchanged}")
 
 
 def prompt_secret(owner: str, given: str | None, how_to_give: str) -> str:

@@ -21,12 +21,15 @@ class ExitStatus(IntEnum):
     """The exit statuses of ``harbor-replication``.
 
     The waiting commands end with the first four (``log --follow`` with the task's outcome);
-    every command ends with ``INTERRUPTED`` (the shell's 128 + SIGINT) on Ctrl-C.
+    every command ends with ``INTERRUPTED`` (the shell's 128 + SIGINT) on Ctrl-C. ``plan``
+    and ``diff`` end with ``CHANGES`` when a Harbor does not match (the same number as
+    ``STOPPED``: each command documents its own).
     """
 
     SUCCEEDED = 0
     FAILED = 1
     STOPPED = 2
+    CHANGES = 2
     TIMED_OUT = 3
     USAGE = 4
     API = 5
@@ -54,6 +57,17 @@ def usage_error(message: str) -> CommandError:
     return CommandError(message, ExitStatus.USAGE)
 
 
+@dataclass(frozen=True)
+class Target:
+    """One Harbor to talk to: from the global options, a context, or both (options win)."""
+
+    name: str
+    url: str
+    username: str | None
+    secret: str | None = field(repr=False)
+    verify: bool | str
+
+
 @dataclass
 class Session:
     """The global options of one invocation; the client is made on first use."""
@@ -67,6 +81,11 @@ class Session:
     # Seconds for each HTTP answer, and retries after a transient failure; None: the library's.
     timeout: float | None = None
     retries: int | None = None
+    # --context (or HARBOR_CONTEXT) names, --config, and the connection options given on the
+    # command line (those may not be spread over several contexts).
+    contexts: tuple[str, ...] = ()
+    config: str | None = None
+    given_on_command_line: frozenset[str] = frozenset()
     _client: ReplicationClient | None = field(init=False, default=None, repr=False)
 
     @property
@@ -74,30 +93,75 @@ class Session:
         """True for ``--output json|yaml``: stdout holds nothing but the data."""
         return self.output != "table"
 
-    def client(self) -> ReplicationClient:
-        if self._client is None:
-            from harbor_replication import CleartextCredentialsWarning, ReplicationClient
-            from harbor_replication.cli._input import prompt_secret
+    def targets(self) -> list[Target]:
+        """The Harbors this invocation names: one per ``--context``, else one from the
+        options (filled in from the current context, if any). Options and ``HARBOR_*``
+        variables win over a single context; with several, each uses its own."""
+        from harbor_replication.cli._contexts import config_path, load_config
+        from harbor_replication.cli._input import prompt_secret
 
+        names = self.contexts
+        if not names and not self.url:
+            current = load_config(config_path(self.config)).current
+            names = (current,) if current else ()
+        if not names:
             if not self.url:
-                raise usage_error("no Harbor URL: pass --url or set HARBOR_URL")
+                raise usage_error(
+                    "no Harbor URL: pass --url, set HARBOR_URL, or use --context NAME"
+                )
             secret = self.secret
             if self.username:
                 secret = prompt_secret(self.username, secret, "pass --secret or set HARBOR_SECRET")
-            options: dict[str, Any] = {}
-            if self.timeout is not None:
-                options["timeout"] = self.timeout
-            if self.retries is not None:
-                options["max_retries"] = self.retries
+            return [Target(self.url, self.url, self.username, secret, self.verify)]
+        several = len(names) > 1
+        if several and self.given_on_command_line:
+            options = ", ".join(f"--{name}" for name in sorted(self.given_on_command_line))
+            raise usage_error(f"{options} cannot apply to several contexts at once")
+        config = load_config(config_path(self.config))
+        targets = []
+        for name in dict.fromkeys(names):
+            context = config.get(name)
+            url = context.url if several else self.url or context.url
+            username = context.username if several else self.username or context.username
+            secret = None if several else self.secret
+            if secret is None and username:
+                secret = context.secret()
+            if username:
+                how = f"set the secret source of context {name!r}"
+                secret = prompt_secret(username, secret, how)
+            verify: bool | str = context.ca_cert or not context.insecure
+            if not several and self.verify is not True:
+                verify = self.verify
+            targets.append(Target(name, url, username, secret, verify))
+        return targets
+
+    def client_options(self) -> dict[str, Any]:
+        """The keywords ``--timeout`` and ``--retries`` give every client."""
+        options: dict[str, Any] = {}
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        if self.retries is not None:
+            options["max_retries"] = self.retries
+        return options
+
+    def client(self) -> ReplicationClient:
+        if self._client is None:
+            from harbor_replication import CleartextCredentialsWarning, ReplicationClient
+
+            targets = self.targets()
+            if len(targets) > 1:
+                raise usage_error("this command works on one Harbor: give one --context")
+            target = targets[0]
+            self.url = target.url  # a context's: what a connection error names
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", CleartextCredentialsWarning)
                 try:
                     client = ReplicationClient(
-                        self.url,
-                        username=self.username,
-                        secret=secret,
-                        verify=self.verify,
-                        **options,
+                        target.url,
+                        username=target.username,
+                        secret=target.secret,
+                        verify=target.verify,
+                        **self.client_options(),
                     )
                 except ValueError as exc:
                     raise usage_error(option_words(str(exc))) from exc

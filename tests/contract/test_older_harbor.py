@@ -24,7 +24,7 @@ from tests.contract_checks import (
     harbor_description,
     with_contract,
 )
-from tests.support import ADMIN, Harbor, open_client
+from tests.support import ADMIN, TASK_DURATION, Harbor, open_client
 
 OLDER_VERSION = "v2.11.2"
 DOCKER_HUB = 1  # the first registry of the simulator's built-in seed
@@ -45,7 +45,7 @@ def older_contract() -> Contract:
 
 @pytest.fixture(scope="module")
 def older_harbor(older_contract: Contract) -> Iterator[HarborSimulator]:
-    config = SimulatorConfig(task_duration=0.02, harbor_version=OLDER_VERSION)
+    config = SimulatorConfig(task_duration=TASK_DURATION, harbor_version=OLDER_VERSION)
     with HarborSimulator(with_contract(config, older_contract)) as simulator:
         yield simulator
 
