@@ -8,6 +8,7 @@ from harbor_replication import __version__
 from harbor_replication.cli._ascode import apply, diff, export, plan
 from harbor_replication.cli._contexts import context
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
+from harbor_replication.cli._exporter import exporter
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
 from harbor_replication.cli._session import ExitStatus, RootGroup, Session, usage_error
@@ -171,7 +172,7 @@ def accept_output_option(command: click.Command) -> None:
     )
 
 
-for command in (policies, executions, start, stop, tasks, log, registries, simulate):
+for command in (policies, executions, start, stop, tasks, log, registries, simulate, exporter):
     cli.add_command(command)
     if command is not simulate:  # it hands its options on to the simulator's own parser
         accept_output_option(command)

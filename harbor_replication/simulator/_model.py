@@ -167,19 +167,23 @@ class Policy:
 
 
 class Task:
-    """One artifact to copy; its status follows from its planned times and the clock."""
+    """One artifact to copy; its status follows from its planned runs and the clock.
+
+    ``runs`` are the planned (start, end) of the job's first run and of each retry; the
+    first ``fails`` of them fail (docs/harbor-behaviour.md §30).
+    """
 
     __slots__ = (
         "_json",
         "artifact",
         "destination",
-        "end",
         "execution_id",
+        "fails",
         "failure",
         "id",
         "job_id",
+        "runs",
         "skip_existing",
-        "start",
     )
 
     def __init__(
@@ -188,18 +192,18 @@ class Task:
         execution_id: int,
         artifact: Artifact,
         destination: str,
-        start: float,
-        end: float,
-        failure: str,
+        runs: list[tuple[float, float]],
+        failure: str = "",
+        fails: int = 0,
         skip_existing: bool = False,
     ) -> None:
         self.id = task_id
         self.execution_id = execution_id
         self.artifact = artifact
         self.destination = destination
-        self.start = start
-        self.end = end
+        self.runs = runs
         self.failure = failure
+        self.fails = fails
         self.skip_existing = skip_existing
         self.job_id = uuid.uuid4().hex[:24]
         self._json: dict[str, Any] | None = None
@@ -208,15 +212,36 @@ class Task:
     def resource_type(self) -> str:
         return self.artifact.type if self.artifact.type in ("image", "chart") else "artifact"
 
+    @staticmethod
+    def _stopped_in(number: int, start: float, end: float, stop: float | None) -> bool:
+        """Whether the stop ends run ``number``: the first run before or while it runs, a
+        retry only while it runs (a job waiting for its retry ignores a stop, §30)."""
+        return stop is not None and stop < end and (number == 0 or stop >= start)
+
+    def ends_at(self, stop_at: float | None) -> float:
+        """When the task's status stops changing."""
+        for number, (start, end) in enumerate(self.runs):
+            if self._stopped_in(number, start, end, stop_at):
+                assert stop_at is not None
+                return stop_at
+        return self.runs[-1][1]
+
     def stored_status(self, now: float, stop_at: float | None) -> tuple[str, float, float]:
         """(status as stored, start time, end time) at ``now``."""
-        if stop_at is not None and stop_at < self.end and stop_at <= now:
-            return "Stopped", (self.start if self.start <= stop_at else ZERO_TIME), stop_at
-        if now < self.start:
-            return "Pending", ZERO_TIME, ZERO_TIME
-        if now < self.end:
-            return "Running", self.start, ZERO_TIME
-        return ("Error" if self.failure else "Success"), self.start, self.end
+        stop = stop_at if stop_at is not None and stop_at <= now else None
+        shown = ("Pending", ZERO_TIME, ZERO_TIME)
+        for number, (start, end) in enumerate(self.runs):
+            if self._stopped_in(number, start, end, stop):
+                assert stop is not None
+                return "Stopped", (start if start <= stop else ZERO_TIME), stop
+            if now < start:
+                return shown  # before a retry, the failure before it stays visible
+            if now < end:
+                return "Running", start, ZERO_TIME
+            if number >= self.fails:
+                return "Success", start, end
+            shown = ("Error", start, end)
+        return shown
 
     def to_json(self, now: float, stop_at: float | None, final: bool) -> dict[str, Any]:
         if final and self._json is not None:
@@ -243,12 +268,30 @@ class Task:
         """The job log written so far: lines appear as the copy progresses.
 
         A task stopped before it started has an empty log for good: Harbor's job runner
-        returns before it opens the job's log when it finds the job already stopped.
+        returns before it opens the job's log when it finds the job already stopped. A
+        retry writes over the log of the failed run from its first byte (§30).
         """
-        horizon = now if stop_at is None else min(now, stop_at)
-        if horizon < self.start:
-            return ""
-        duration = self.end - self.start
+        stop = stop_at if stop_at is not None and stop_at <= now else None
+        written = ""
+        for number, (start, end) in enumerate(self.runs):
+            stopped = self._stopped_in(number, start, end, stop)
+            horizon = min(now, stop) if stopped and stop is not None else now
+            if horizon < start:
+                break
+            run = self._run_log(start, end, horizon, number < self.fails, source, target)
+            if stopped:
+                run += f"{format_log_time(horizon)} [INFO] [/jobservice/runner/redis.go:151]: "
+                run += "the job is stopped\n"
+            written = run + written[len(run) :]
+            if stopped or horizon < end:
+                break
+        return written
+
+    def _run_log(
+        self, start: float, end: float, horizon: float, fails: bool, source: str, target: str
+    ) -> str:
+        """What one run of the job writes into its log up to ``horizon``."""
+        duration = end - start
         reference = self.artifact.reference
         target_reference = f"{self.destination}:{self.artifact.tag}"
         plan = [
@@ -272,21 +315,16 @@ class Task:
                 (0.5, "INFO", "image.go:388", f"copying the blob {self.artifact.digest}..."),
                 (0.8, "INFO", "image.go:398", f"copy the blob {self.artifact.digest} completed"),
             ]
-        if self.failure:
+        if fails:
             plan.append((1.0, "ERROR", "transfer.go:105", self.failure))
         else:
             plan.append((1.0, "INFO", "image.go:160", f"copy {reference} completed"))
-        lines = [
-            f"{format_log_time(self.start + share * duration)} [{level}] "
-            f"[/pkg/reg/adapter/native/{where}]: {text}"
+        return "".join(
+            f"{format_log_time(start + share * duration)} [{level}] "
+            f"[/pkg/reg/adapter/native/{where}]: {text}\n"
             for share, level, where, text in plan
-            if self.start + share * duration <= horizon
-            and (share < 1.0 or self.start + duration <= horizon)
-        ]
-        if stop_at is not None and stop_at < self.end and stop_at <= now:
-            stamp = format_log_time(stop_at)
-            lines.append(f"{stamp} [INFO] [/jobservice/runner/redis.go:151]: the job is stopped")
-        return "\n".join(lines) + "\n" if lines else ""
+            if start + share * duration <= horizon and (share < 1.0 or end <= horizon)
+        )
 
 
 @dataclass
@@ -301,7 +339,8 @@ class Execution:
     skipped: bool = False
     final: bool = False
     end_time: float = ZERO_TIME
-    copies_applied: int = 0
+    # Tasks whose copy has not reached the destination yet (nor ever will, for failures)
+    uncopied: list[Task] = field(default_factory=list)
     _json: dict[str, Any] | None = None
     # Task lists of a finished execution, by query; kept for the next page of the same query.
     task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
@@ -316,25 +355,39 @@ class Execution:
 
     @property
     def finishes_at(self) -> float:
-        """When every task is final (stop included)."""
+        """When every task is final (stop and retries included)."""
         if self.skipped:
             return self.start_time
         if self.stop_at is not None and self.stopped_in_setup:
             return self.stop_at
-        natural = self.tasks[-1].end if self.tasks else self.setup_until  # ends ascend
-        return natural if self.stop_at is None else min(natural, self.stop_at)
+        return max((task.ends_at(self.stop_at) for task in self.tasks), default=self.setup_until)
 
     def stored_status(self, now: float) -> str:
+        """Harbor's order (docs/harbor-behaviour.md §16, §30): Running while a task is
+        pending or running, else Error, Stopped, Success; a failure may still be retried."""
         if self._json is not None:
             return STORED_EXECUTION_STATUS.get(self._json["status"], "Pending")
         if self.skipped:
             return "Error"
-        if self.final or now >= self.finishes_at:
-            counts = self.counts(now)
-            if counts["stopped"] or self.stopped_in_setup:
-                return "Stopped"
-            return "Error" if counts["failed"] else "Success"
-        return "Pending" if now < self.setup_until else "Running"
+        if self.stopped_in_setup and self.stop_at is not None and now >= self.stop_at:
+            return "Stopped"
+        if now < self.setup_until:
+            return "Pending"
+        counts = self.counts(now)
+        if counts["in_progress"]:
+            return "Running"
+        if counts["failed"]:
+            return "Error"
+        return "Stopped" if counts["stopped"] else "Success"
+
+    def shown_end_time(self, now: float, status: str) -> float:
+        """The latest task end while no task runs, else unset (§30: cleared by a retry)."""
+        if self.final:
+            return self.end_time
+        if status in ("Pending", "Running"):
+            return ZERO_TIME
+        ends = (task.stored_status(now, self.stop_at)[2] for task in self.tasks)
+        return max(ends, default=self.finishes_at)
 
     def counts(self, now: float) -> dict[str, int]:
         counts = {"total": 0, "succeed": 0, "failed": 0, "in_progress": 0, "stopped": 0}
@@ -358,7 +411,7 @@ class Execution:
             "status": SHOWN_EXECUTION_STATUS[status],
             "trigger": SHOWN_TRIGGER.get(self.trigger, self.trigger),
             "start_time": format_time(self.start_time),
-            "end_time": format_time(self.end_time if self.final else ZERO_TIME),
+            "end_time": format_time(self.shown_end_time(now, status)),
             "status_text": SKIPPED_MESSAGE if self.skipped else "",
             **self.counts(now),
         }

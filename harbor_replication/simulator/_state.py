@@ -35,6 +35,7 @@ from ._model import (
     omit_empty,
 )
 from ._query import Columns, Condition, Record, Sort, select
+from ._retries import MAX_FAILS, RetryBackoff
 from ._times import ZERO_TIME, format_time
 from ._validation import (
     REPOSITORY_NAME,
@@ -135,6 +136,7 @@ class SimulatorState:
         # Replaceable, e.g. by a frozen clock in tests; its values become Harbor's times.
         self.clock: Callable[[], float] = clock or _steady_wall_clock()
         self.lock = threading.RLock()
+        self.retry_backoff = RetryBackoff(config.retry_backoff_scale, config.retry_seed)
         self.reset()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -182,15 +184,12 @@ class SimulatorState:
         return now
 
     def _apply_copies(self, execution: Execution, now: float) -> None:
-        horizon = now if execution.stop_at is None else min(now, execution.stop_at)
+        """Copy what the tasks that succeeded by ``now`` copied; forget the final failures."""
         destination = self._content_of(self.policies[execution.policy_id].dest_registry_id)
-        tasks = execution.tasks
-        # tasks end in index order, so the finished ones are a prefix
-        while (
-            execution.copies_applied < len(tasks) and tasks[execution.copies_applied].end <= horizon
-        ):
-            task = tasks[execution.copies_applied]
-            if not task.failure and destination is not None:
+        waiting = []
+        for task in execution.uncopied:
+            status = task.stored_status(now, execution.stop_at)[0]
+            if status == "Success" and destination is not None:
                 copy = Artifact(
                     repository=task.destination,
                     tag=task.artifact.tag,
@@ -199,7 +198,9 @@ class SimulatorState:
                     labels=task.artifact.labels,
                 )
                 destination[(copy.repository, copy.tag)] = copy
-            execution.copies_applied += 1
+            elif status != "Success" and task.ends_at(execution.stop_at) > now:
+                waiting.append(task)
+        execution.uncopied = waiting
 
     # --- registries -------------------------------------------------------------------------
 
@@ -563,28 +564,30 @@ class SimulatorState:
         width = self.config.task_concurrency
         candidates = source.values() if pushed is None else [pushed]
         for index, artifact in enumerate(apply_filters(policy.filters, candidates)):
-            failure = ""
+            failure, failures = "", artifact.failures
             try:
                 target = destination_repository(
                     artifact.repository, policy.dest_namespace, policy.dest_namespace_replace_count
                 )
             except ValueError as exc:
-                target, failure = artifact.repository, str(exc)
-            if "fail" in artifact.repository and not failure:
+                target, failure, failures = artifact.repository, str(exc), MAX_FAILS
+            if not failure and (failures or "fail" in artifact.repository):
                 failure = (
                     f"failed to copy {artifact.reference}: unexpected status code 500 "
                     "while pushing the blob to the destination registry"
                 )
+                failures = failures or MAX_FAILS
             existing = destination.get((target, artifact.tag))
+            task_id = next(self._task_ids)
             start = execution.setup_until + (index // width) * duration
             task = Task(
-                task_id=next(self._task_ids),
+                task_id=task_id,
                 execution_id=execution.id,
                 artifact=artifact,
                 destination=target,
-                start=start,
-                end=start + duration,
+                runs=self.retry_backoff.runs(task_id, start, duration, failures),
                 failure=failure,
+                fails=min(failures, MAX_FAILS),
                 skip_existing=(
                     not policy.override
                     and existing is not None
@@ -593,6 +596,7 @@ class SimulatorState:
             )
             execution.tasks.append(task)
             self.tasks[task.id] = task
+        execution.uncopied = list(execution.tasks)
 
     def _sweep(self, policy_id: int) -> None:
         """Keep the newest executions of a policy, as Harbor's execution sweeper does."""
@@ -717,6 +721,12 @@ class SimulatorState:
                 1 for e in self.executions.values() if policy_id is None or e.policy_id == policy_id
             )
 
+    def final_at(self, execution_id: int) -> float:
+        """When the execution's status stops changing, Harbor's retries included (the
+        simulator's clock; an execution not stopped yet may still be stopped earlier)."""
+        with self.lock:
+            return self._execution(execution_id).finishes_at
+
     def add_finished_executions(
         self, policy_id: int, count: int, tasks_per_execution: int = 0, status: str = "Succeed"
     ) -> list[int]:
@@ -757,18 +767,18 @@ class SimulatorState:
         failure = "failed to copy: simulated failure" if status == "Failed" else ""
         for n in range(task_count):
             artifact = Artifact(f"bulk/repo{n % 100}", f"v{n}", artifact_digest("bulk", str(n)))
+            start = started if status != "Stopped" else started + 1
             task = Task(
                 next(self._task_ids),
                 execution.id,
                 artifact,
                 artifact.repository,
-                started if status != "Stopped" else started + 1,
-                started + 0.5 if status != "Stopped" else started + 1.5,
+                [(start, start + 0.5)],
                 failure,
+                fails=MAX_FAILS if failure else 0,
             )
             execution.tasks.append(task)
             self.tasks[task.id] = task
-        execution.copies_applied = task_count
         self.executions[execution.id] = execution
         return execution.id
 
@@ -779,8 +789,10 @@ class SimulatorState:
         tag: str,
         labels: Sequence[str] = (),
         artifact_type: str = "image",
+        failures: int = 0,
     ) -> None:
-        """Put an artifact into a registry (0 is this Harbor).
+        """Put an artifact into a registry (0 is this Harbor); copying it fails ``failures``
+        times before it succeeds (3 or more: always, as Harbor retries twice).
 
         A push to this Harbor starts the enabled ``event_based`` policies whose filters
         match it, as Harbor's push events do.
@@ -790,7 +802,12 @@ class SimulatorState:
             if content is None:
                 raise KeyError(f"no registry {registry_id}")
             artifact = Artifact(
-                repository, tag, artifact_digest(repository, tag), artifact_type, tuple(labels)
+                repository,
+                tag,
+                artifact_digest(repository, tag),
+                artifact_type,
+                tuple(labels),
+                failures,
             )
             content[(repository, tag)] = artifact
             if registry_id != LOCAL_REGISTRY_ID:

@@ -34,8 +34,10 @@ def _no_backoff(no_backoff: None) -> None:
 
 @pytest.fixture(scope="session")
 def cli_harbor() -> Iterator[HarborSimulator]:
-    """A simulated Harbor (built-in seed, 50 ms tasks) shared by the CLI tests."""
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=TASK_DURATION))) as harbor:
+    """A simulated Harbor (built-in seed, TASK_DURATION tasks) shared by the CLI tests."""
+    with HarborSimulator(
+        with_contract(SimulatorConfig(task_duration=TASK_DURATION, retry_backoff_scale=0))
+    ) as harbor:
         yield harbor
 
 

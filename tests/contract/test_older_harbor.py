@@ -45,7 +45,9 @@ def older_contract() -> Contract:
 
 @pytest.fixture(scope="module")
 def older_harbor(older_contract: Contract) -> Iterator[HarborSimulator]:
-    config = SimulatorConfig(task_duration=TASK_DURATION, harbor_version=OLDER_VERSION)
+    config = SimulatorConfig(
+        task_duration=TASK_DURATION, harbor_version=OLDER_VERSION, retry_backoff_scale=0
+    )
     with HarborSimulator(with_contract(config, older_contract)) as simulator:
         yield simulator
 
