@@ -8,6 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from harbor_replication._constants import (
+    EXECUTION_STATUSES,
+    MAX_PAGE_SIZE,
+    TASK_STATUSES,
+    TRIGGER_TYPES,
+)
 from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
@@ -27,8 +33,6 @@ if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
     from harbor_replication.models import ReplicationTask
 
-EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
-TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
 
 execution_id_argument = click.argument("execution_id", type=click.IntRange(min=1))
 poll_option = click.option(
@@ -78,9 +82,7 @@ def executions() -> None:
     "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
 )
 @click.option("--status", type=click.Choice(EXECUTION_STATUSES, case_sensitive=False))
-@click.option(
-    "--trigger", type=click.Choice(["manual", "scheduled", "event_based"], case_sensitive=False)
-)
+@click.option("--trigger", type=click.Choice(TRIGGER_TYPES, case_sensitive=False))
 @paging_options
 @pass_session
 def list_executions(
@@ -242,7 +244,7 @@ def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> Rep
     time yet: a running task is found within a page or two.
     """
     in_progress = client.iter_replication_tasks(
-        execution_id, status="InProgress", sort="-start_time", page_size=100
+        execution_id, status="InProgress", sort="-start_time", page_size=MAX_PAGE_SIZE
     )
     for task in in_progress:
         if task.id == task_id:
@@ -252,7 +254,7 @@ def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> Rep
     # Not seen running; but tasks ending between two page reads move the later pages
     # forward, past a running task. All the tasks by id is a list that only grows at its
     # end: its pages do not move, so it tells for sure.
-    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
+    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=MAX_PAGE_SIZE):
         if task.id == task_id:
             return task
     return None
