@@ -15,9 +15,11 @@ from typing import TypeVar
 from harbor_replication._async_client import AsyncReplicationClient
 from harbor_replication._bounded import amap_bounded
 from harbor_replication._bulk import BulkResult, uses_registry
-from harbor_replication._core import Query, check_id, location_id
+from harbor_replication._checks import check_id
+from harbor_replication._core import Query
 from harbor_replication._errors import HarborError, NotFoundError
 from harbor_replication._failure_report import FailureReport, ReportBuilder
+from harbor_replication._responses import location_id
 from harbor_replication._retry_plan import (
     RetryPlan,
     RetryRefused,

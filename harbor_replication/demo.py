@@ -27,9 +27,8 @@ POLICY_NAME = "demo-mirror-docker-hub"
 
 console = Console(highlight=False, soft_wrap=True)
 # Harbor waits up to 74 + 118 s before its two retries of a failed copy (docs/harbor-
-# behaviour.md §30); shrunk so that both fit in one copy's time, the failing repositories
-# (copied first) are retried while the others are still copied, and the execution reads
-# Failed only at its end.
+# behaviour.md §30); shrunk so that both fit in one task's time, library/flaky-sync (in the
+# first round of tasks) is retried while the second round runs.
 RETRY_BACKOFF_SCALE_PER_TASK_SECOND = 1 / 200
 
 
@@ -81,7 +80,7 @@ def _commands(client: ReplicationClient, poll_interval: float, settle: float) ->
 
     step(
         "3. Start it and follow it to the end (team/fail-build is doomed to fail; "
-        "team/flaky-sync fails once and Harbor's retry copies it)"
+        "library/flaky-sync fails once and Harbor's retry copies it)"
     )
     console.print(
         "Harbor retries a failed task twice, so --wait believes Failed only once it has lasted "
@@ -106,7 +105,7 @@ def _commands(client: ReplicationClient, poll_interval: float, settle: float) ->
         console.print("[red]the demo policy did not start[/]")
         return False
 
-    step("4. Its tasks: one per tag copied")
+    step("4. Its tasks: one per repository, with the tags it copied")
     ok &= run("tasks", str(execution_id))
 
     step("5. The log of a failed task")

@@ -8,6 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from harbor_replication._constants import (
+    EXECUTION_STATUSES,
+    MAX_PAGE_SIZE,
+    TASK_STATUSES,
+    TRIGGER_TYPES,
+)
 from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
@@ -28,8 +34,6 @@ if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
     from harbor_replication.models import ReplicationTask
 
-EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
-TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
 
 execution_id_argument = click.argument("execution_id", type=click.IntRange(min=1))
 poll_option = click.option(
@@ -79,9 +83,7 @@ def executions() -> None:
     "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
 )
 @click.option("--status", type=click.Choice(EXECUTION_STATUSES, case_sensitive=False))
-@click.option(
-    "--trigger", type=click.Choice(["manual", "scheduled", "event_based"], case_sensitive=False)
-)
+@click.option("--trigger", type=click.Choice(TRIGGER_TYPES, case_sensitive=False))
 @paging_options
 @pass_session
 def list_executions(
@@ -250,7 +252,7 @@ def tasks(
     limit: int | None,
     page_size: int,
 ) -> None:
-    """List an execution's tasks, one per artifact."""
+    """List an execution's tasks, one per source repository."""
     found = session.client().get_replication_tasks(
         execution_id, status, resource_type, sort, page_size=page_size, limit=limit
     )
@@ -265,7 +267,7 @@ def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> Rep
     time yet: a running task is found within a page or two.
     """
     in_progress = client.iter_replication_tasks(
-        execution_id, status="InProgress", sort="-start_time", page_size=100
+        execution_id, status="InProgress", sort="-start_time", page_size=MAX_PAGE_SIZE
     )
     for task in in_progress:
         if task.id == task_id:
@@ -275,7 +277,7 @@ def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> Rep
     # Not seen running; but tasks ending between two page reads move the later pages
     # forward, past a running task. All the tasks by id is a list that only grows at its
     # end: its pages do not move, so it tells for sure.
-    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
+    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=MAX_PAGE_SIZE):
         if task.id == task_id:
             return task
     return None
@@ -355,7 +357,6 @@ def log(
             return
         if execution_ended:
             task = _task_now(client, execution_id, task_id)
-            status = None if task is None else str(task.status)
             break
         # A task with a log has started; once the log stands still, ask whether it has ended.
         # (Without a log it may still be pending: the execution's end is what ends it then.)
@@ -365,7 +366,6 @@ def log(
             if task is None or task_watch.task_final(task, now=now, wall_now=wall_now):
                 # It may have ended after the log above was read: its last lines are written now.
                 print_new_lines()
-                status = None if task is None else str(task.status)
                 break
             if task_watch.confirming and not told:
                 click.echo(
@@ -375,7 +375,8 @@ def log(
                 )
             told = task_watch.confirming
         time.sleep(poll_interval)
-    exit_status = EXIT_FOR_STATUS.get(status or "", ExitStatus.SUCCEEDED)
+    status = str(task.status) if task is not None else ""
+    exit_status = EXIT_FOR_STATUS.get(status, ExitStatus.SUCCEEDED)
     if exit_status != ExitStatus.SUCCEEDED:
         click.echo(f"harbor-replication: task {task_id} {status}", err=True)
     ctx.exit(exit_status)

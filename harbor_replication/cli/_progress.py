@@ -161,13 +161,15 @@ class _LiveProgress:
             total=counts["total"] or None,
             completed=counts["succeed"] + counts["failed"] + counts["stopped"],
             status=(
-                f"Failed, confirming (up to {self._settle:g}s: Harbor may retry)"
+                f"Failed, confirming ≤{self._settle:g}s"
                 if _confirming(execution, self._settle)
                 else _outcome_word(execution)
             ),
             succeed=counts["succeed"],
             failed=counts["failed"],
             in_progress=counts["in_progress"],
+            # Drawn as each read comes, not at the next tick: a read is news.
+            refresh=True,
         )
 
 

@@ -27,6 +27,7 @@ from ._model import (
     STORED_EXECUTION_STATUS,
     STORED_TASK_STATUSES,
     STORED_TRIGGER,
+    Copy,
     Execution,
     Policy,
     Registry,
@@ -186,22 +187,29 @@ class SimulatorState:
         return now
 
     def _apply_copies(self, execution: Execution, now: float) -> None:
-        """Copy what the tasks that succeeded by ``now`` copied; forget the final failures."""
+        """Put into the destination what the runs ended by ``now`` copied."""
         destination = self._content_of(self.policies[execution.policy_id].dest_registry_id)
+        stop = (
+            execution.stop_at
+            if execution.stop_at is not None and execution.stop_at <= now
+            else None
+        )
         waiting = []
-        for task in execution.uncopied:
-            status = task.stored_status(now, execution.stop_at)[0]
-            if status == "Success" and destination is not None:
-                copy = Artifact(
+        for task, copy in execution.uncopied:
+            run = task.copying_run(copy)
+            if run is None or task.stopped_in_run(run, stop):
+                continue
+            if now < task.runs[run][1]:
+                waiting.append((task, copy))
+            elif destination is not None:
+                artifact = copy.artifact
+                destination[(task.destination, artifact.tag)] = Artifact(
                     repository=task.destination,
-                    tag=task.artifact.tag,
-                    digest=task.artifact.digest,
-                    type=task.artifact.type,
-                    labels=task.artifact.labels,
+                    tag=artifact.tag,
+                    digest=artifact.digest,
+                    type=artifact.type,
+                    labels=artifact.labels,
                 )
-                destination[(copy.repository, copy.tag)] = copy
-            elif status != "Success" and task.ends_at(execution.stop_at) > now:
-                waiting.append(task)
         execution.uncopied = waiting
 
     # --- registries -------------------------------------------------------------------------
@@ -560,48 +568,76 @@ class SimulatorState:
         return execution.id
 
     def _plan_tasks(self, execution: Execution, policy: Policy, pushed: Artifact | None) -> None:
+        """One task per source repository with the artifacts the filters select (§15)."""
         source = self._content_of(policy.src_registry_id) or {}
         destination = self._content_of(policy.dest_registry_id) or {}
         duration = self.config.task_duration
         width = self.config.task_concurrency
         candidates = source.values() if pushed is None else [pushed]
-        for index, artifact in enumerate(apply_filters(policy.filters, candidates)):
-            failure, failures = "", artifact.failures
+        chosen = apply_filters(policy.filters, candidates)  # sorted by repository
+        repositories = itertools.groupby(chosen, key=lambda artifact: artifact.repository)
+        for index, (repository, artifacts) in enumerate(repositories):
             try:
                 target = destination_repository(
-                    artifact.repository, policy.dest_namespace, policy.dest_namespace_replace_count
+                    repository, policy.dest_namespace, policy.dest_namespace_replace_count
                 )
+                naming_error = ""
             except ValueError as exc:
-                target, failure, failures = artifact.repository, str(exc), MAX_FAILS
-            if not failure and (seeded := self._seeded_failure(execution.id, artifact)):
-                # A failure seeded per repository fails every attempt of this execution.
-                failure, failures = seeded, MAX_FAILS
-            if not failure and (failures or "fail" in artifact.repository):
-                failure = (
-                    f"failed to copy {artifact.reference}: unexpected status code 500 "
-                    "while pushing the blob to the destination registry"
+                target, naming_error = repository, str(exc)
+            copies = [
+                self._copy(
+                    artifact,
+                    destination.get((target, artifact.tag)),
+                    policy,
+                    naming_error,
+                    self._seeded_failure(execution.id, artifact),
                 )
-                failures = failures or MAX_FAILS
-            existing = destination.get((target, artifact.tag))
+                for artifact in artifacts
+            ]
             task_id = next(self._task_ids)
             start = execution.setup_until + (index // width) * duration
+            failures = max(copy.failures for copy in copies)
             task = Task(
                 task_id=task_id,
                 execution_id=execution.id,
-                artifact=artifact,
+                repository=repository,
                 destination=target,
+                copies=copies,
                 runs=self.retry_backoff.runs(task_id, start, duration, failures),
-                failure=failure,
-                fails=min(failures, MAX_FAILS),
-                skip_existing=(
-                    not policy.override
-                    and existing is not None
-                    and existing.digest == artifact.digest
-                ),
             )
             execution.tasks.append(task)
+            execution.uncopied += [(task, copy) for copy in copies]
             self.tasks[task.id] = task
-        execution.uncopied = list(execution.tasks)
+
+    @staticmethod
+    def _copy(
+        artifact: Artifact,
+        existing: Artifact | None,
+        policy: Policy,
+        naming_error: str,
+        seeded: str = "",
+    ) -> Copy:
+        """How copying ``artifact`` goes: skipped if there already, failing as the seed says
+        (always for a repository named ``*fail*``, a destination name Harbor refuses, or a
+        failure :meth:`set_failure` seeded for this execution, with its message)."""
+        always = naming_error or seeded or "fail" in artifact.repository
+        failures = MAX_FAILS if always else artifact.failures
+        failure = (
+            naming_error
+            or seeded
+            or (
+                f"failed to copy {artifact.reference}: unexpected status code 500 "
+                "while pushing the blob to the destination registry"
+            )
+        )
+        return Copy(
+            artifact=artifact,
+            skip_existing=(
+                not policy.override and existing is not None and existing.digest == artifact.digest
+            ),
+            failures=failures,
+            failure=failure if failures else "",
+        )
 
     def _seeded_failure(self, execution_id: int, artifact: Artifact) -> str:
         """The error :meth:`set_failure` gave ``artifact``'s repository for this execution."""
@@ -795,18 +831,19 @@ class SimulatorState:
         )
         if status == "Stopped":
             execution.stop_at = started
-        failure = failure if status == "Failed" else ""
+        failures = 1 if status == "Failed" else 0
+        failure = failure if failures else ""
+        start = started if status != "Stopped" else started + 1
         for n in range(task_count):
-            artifact = Artifact(f"bulk/repo{n % 100}", f"v{n}", artifact_digest("bulk", str(n)))
-            start = started if status != "Stopped" else started + 1
+            artifact = Artifact(f"bulk/repo{n}", "v1", artifact_digest("bulk", str(n)))
+            copy = Copy(artifact, failures=failures, failure=failure)
             task = Task(
                 next(self._task_ids),
                 execution.id,
-                artifact,
                 artifact.repository,
+                artifact.repository,
+                [copy],
                 [(start, start + 0.5)],
-                failure,
-                fails=MAX_FAILS if failure else 0,
             )
             execution.tasks.append(task)
             self.tasks[task.id] = task

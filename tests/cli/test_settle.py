@@ -94,7 +94,7 @@ def test_start_wait_reports_a_task_that_harbors_retry_copied_as_succeeded(
 ) -> None:
     result = run("start", str(policy("library/flaky-sync")), "--wait", *POLL)
     assert result.exit_code == 0, result.output
-    assert ": Succeed after " in result.stdout
+    assert re.search(r": Succeed after running [\d.]+s, waited ", result.stdout)
     assert "1 tasks: 1 succeeded, 0 failed" in result.stdout
     # On the way it read Failed, and said why it did not believe it.
     progress = [line.split(": ", 1)[1] for line in result.stderr.splitlines()]
@@ -170,7 +170,7 @@ def test_stop_wait_during_the_backoff_reports_the_retries_outcome(
     # execution ends Failed, not Stopped.
     result = run("stop", str(execution_id), "--wait", *POLL)
     assert result.exit_code == 1, result.output
-    assert ": Failed after " in result.stdout
+    assert re.search(r": Failed after running [\d.]+s, waited ", result.stdout)
     assert client.get_replication(execution_id).stopped == 0
 
 
@@ -229,3 +229,18 @@ def test_a_settle_that_is_not_seconds_is_a_usage_error(
     result = run("start", "1", "--wait", "--settle", value)
     assert result.exit_code == 4, result.output
     assert "Invalid value for '--settle'" in result.stderr
+
+
+def test_the_live_bar_says_it_is_confirming_a_failure(
+    retrying: HarborSimulator, policy: Callable[..., int]
+) -> None:
+    # TTY_COMPATIBLE makes rich treat the captured stderr as a terminal: the live bar.
+    runner = CliRunner(env={"HARBOR_URL": retrying.url, "TTY_COMPATIBLE": "1", **ADMIN_ENV})
+    command = ["start", str(policy("library/flaky-sync")), "--wait", *POLL]
+    result = runner.invoke(cli, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    frames = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", result.stderr).split("\r")
+    # (80 columns: rich shortens the bar and the last column to fit)
+    assert frames[2].startswith("execution 1 Failed, confirming ≤130s ━")
+    assert " 0 succeeded 1 failed 0 in progress " in frames[2]
+    assert frames[-1].startswith("execution 1 Succeed ━")

@@ -23,10 +23,10 @@ SEED = 7
 
 
 @pytest.fixture
-def backoff(harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> RetryBackoff:
+def backoff(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> RetryBackoff:
     """Harbor's backoff at its real length, its random part fixed by a seed."""
     real = RetryBackoff(scale=1.0, seed=SEED)
-    monkeypatch.setattr(harbor.state, "retry_backoff", real)
+    monkeypatch.setattr(simulator.state, "retry_backoff", real)
     return real
 
 
@@ -100,7 +100,7 @@ def test_semantics_30_a_task_failing_once_reads_failed_then_runs_again_and_succe
 
 
 def test_semantics_30_the_third_failure_is_final(
-    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, harbor: HarborSimulator
+    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, simulator: HarborSimulator
 ) -> None:
     execution_id = start_copying(api, frozen_clock, "team/fail-build", "1.0")
     task_id = only_task(api, execution_id)["id"]
@@ -113,9 +113,9 @@ def test_semantics_30_the_third_failure_is_final(
     frozen_clock.advance(backoff.seconds(task_id, 2) + 0.5)
     assert execution(api, execution_id)["status"] == "InProgress"
     frozen_clock.advance(0.5)  # failure 3: no retry follows
-    assert harbor.state.final_at(execution_id) == pytest.approx(frozen_clock.now)
+    assert simulator.state.final_at(execution_id) == pytest.approx(frozen_clock.now)
     final = execution(api, execution_id)
-    ended = format_time(harbor.state.final_at(execution_id))
+    ended = format_time(simulator.state.final_at(execution_id))
     assert (final["status"], final["end_time"]) == ("Failed", ended)
     frozen_clock.advance(3600)
     assert execution(api, execution_id) == final
@@ -139,7 +139,7 @@ def test_semantics_30_a_stop_during_the_backoff_does_not_cancel_the_retry(
 
 
 def test_semantics_30_a_stop_during_a_retry_stops_it(
-    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, harbor: HarborSimulator
+    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, simulator: HarborSimulator
 ) -> None:
     execution_id = start_copying(api, frozen_clock, "team/fail-build", "1.0")
     task_id = only_task(api, execution_id)["id"]
@@ -149,7 +149,7 @@ def test_semantics_30_a_stop_during_a_retry_stops_it(
     stopped = only_task(api, execution_id)
     assert stopped["status"] == "Stopped"
     assert execution(api, execution_id)["status"] == "Stopped"
-    assert harbor.state.final_at(execution_id) < frozen_clock.now
+    assert simulator.state.final_at(execution_id) < frozen_clock.now
 
 
 def test_semantics_30_a_retry_writes_its_log_over_the_failed_runs_log(
@@ -160,19 +160,26 @@ def test_semantics_30_a_retry_writes_its_log_over_the_failed_runs_log(
     log_url = f"/replication/executions/{execution_id}/tasks/{task_id}/log"
     frozen_clock.advance(1.0)
     failed_log = api.get(log_url).text
-    assert failed_log.splitlines()[-1].endswith(
+    assert failed_log.splitlines()[-2].endswith(
+        "[ERROR] [/controller/replication/transfer/image/transfer.go:195]: "
         "failed to copy library/flaky-sync:0.9: unexpected status code 500 "
         "while pushing the blob to the destination registry"
     )
-    frozen_clock.advance(backoff.seconds(task_id, 1) + 1.0)
+    assert failed_log.splitlines()[-1].endswith(
+        "got error during the whole transfer period, mark the job failure"
+    )
+    retry_started = format_time(frozen_clock.now + backoff.seconds(task_id, 1))[:19] + "Z"
+    frozen_clock.advance(backoff.seconds(task_id, 1) + 1.5)
     retried_log = api.get(log_url).text
-    retry_started = format_time(frozen_clock.now - 1.0)[:19] + "Z"
     assert retried_log.startswith(retry_started + " [INFO]")
-    last_line = "copy library/flaky-sync:0.9 completed\n"
+    last_line = (
+        "copy library/flaky-sync:[0.9](source registry) to "
+        "library/flaky-sync:[0.9](destination registry) completed\n"
+    )
     written = retried_log[: retried_log.index(last_line) + len(last_line)]
-    # the failed run's text was longer: its tail stays behind the retry's
+    # whatever of the failed run's log is longer than the retry's stays behind it
     assert retried_log == written + failed_log[len(written) :]
-    assert len(retried_log) == len(failed_log)
+    assert "[ERROR]" not in retried_log  # the retry wrote more than the failed run
 
 
 def test_semantics_30_retry_backoff_scale_option() -> None:
