@@ -446,6 +446,9 @@ def get_replication_task_log(execution_id: int, task_id: int) -> Call[str]:
     request = api.get_replication_log._get_kwargs(
         check_id("execution_id", execution_id), check_id("task_id", task_id)
     )
+    # The operation produces only text/plain and Harbor refuses any other Accept with 422
+    # (docs/harbor-behaviour.md §19); the client's default Accept is JSON.
+    request["headers"] = {**request.get("headers", {}), "Accept": "text/plain"}
     return Call("get_replication_task_log", request, _parse_text, True)
 
 
