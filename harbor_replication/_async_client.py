@@ -26,7 +26,7 @@ from harbor_replication._core import (
     RegistryPingInput,
     RegistryUpdateInput,
 )
-from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._errors import WaitTimeoutError
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -93,6 +93,10 @@ class AsyncReplicationClient:
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(verify, timeout), transport=transport
         )
+        # async-only{
+        # The loop of the first request: the pooled connections are bound to it.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # }async-only
 
     def __repr__(self) -> str:
         return (
@@ -123,6 +127,15 @@ class AsyncReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     async def _send(self, call: _core.Call[T]) -> T:
+        if self._http.is_closed:
+            raise _core.closed_client_error(type(self).__name__, call.operation)
+        # async-only{
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise _core.wrong_loop_error(call.operation)
+        # }async-only
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -146,10 +159,8 @@ class AsyncReplicationClient:
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
             response = await self._http.send(request)
-        except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+            raise _core.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",
@@ -162,6 +173,13 @@ class AsyncReplicationClient:
 
     def _iterate(self, call: PagedCall[T]) -> AsyncGenerator[T, None]:
         return walk_pages(self._send, call, self._page_concurrency)
+
+    async def get_harbor_version(self) -> str:
+        """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
+
+        Harbor tells it to signed-in users only: empty when it did not.
+        """
+        return await self._send(_core.get_harbor_version())
 
     # --- executions --------------------------------------------------------------------
 
