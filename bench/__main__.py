@@ -22,6 +22,7 @@ from typing import Any
 
 from bench._ascode import run as ascode_scenarios
 from bench._contenders import Contender, available
+from bench._exporter import exporter_lines
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
 from bench._server import BIG_TASKS, EXECUTIONS, SMALL_TASKS, Seeded, serve
@@ -200,6 +201,9 @@ def main() -> int:
     results.extend(startup_scenarios(args.quick))
     print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
     as_code = ascode_scenarios(args.quick)
+    exporter_latency = max(args.latency)
+    print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
+    exporter = exporter_lines(exporter_latency)
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(
@@ -212,6 +216,8 @@ def main() -> int:
             *target_lines(results),
             "",
             *as_code,
+            "",
+            *exporter,
             "",
             f"{elapsed:.0f} s in all; {repeat_note(args.quick)}",
         ]

@@ -1,7 +1,7 @@
 """Walking a listing's pages with asyncio: the pages after the first are fetched at once.
 
 Hand-written; ``_sync_pages.py`` is its blocking twin, and the client generator maps the
-one onto the other. Which pages to fetch is the sans-I/O :class:`~._core.PageWalk`'s call.
+one onto the other. Which pages to fetch is the sans-I/O :class:`~._paging.PageWalk`'s call.
 """
 
 from __future__ import annotations
@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from harbor_replication._core import Call, Page, PagedCall, PageWalk
+from harbor_replication._paging import Page, PageWalk
+
+if TYPE_CHECKING:
+    from harbor_replication._core import Call, PagedCall
 
 T = TypeVar("T")
 

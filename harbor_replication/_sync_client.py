@@ -9,21 +9,14 @@ import logging
 import time
 from collections.abc import Callable, Generator
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-import stamina
 
-from harbor_replication import _core
-from harbor_replication._core import (
-    PagedCall,
-    PolicyInput,
-    Query,
-    RegistryInput,
-    RegistryPingInput,
-    RegistryUpdateInput,
-)
+from harbor_replication import _failures
+from harbor_replication._checks import check_id, check_wait
 from harbor_replication._errors import WaitTimeoutError
+from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -32,15 +25,32 @@ from harbor_replication._settings import (
     redacted_headers,
     resolve,
 )
+from harbor_replication._settle import DEFAULT_SETTLE, FailureWatch, check_settle, wall_time
 from harbor_replication._sync_pages import walk_pages
-from harbor_replication_api.models import (
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-)
+
+if TYPE_CHECKING:
+    from harbor_replication import _core, _responses
+    from harbor_replication._bodies import (
+        PolicyInput,
+        RegistryInput,
+        RegistryPingInput,
+        RegistryUpdateInput,
+    )
+    from harbor_replication._core import PagedCall, Query
+    from harbor_replication_api.models import (
+        Registry,
+        RegistryInfo,
+        RegistryProviderInfo,
+        ReplicationExecution,
+        ReplicationPolicy,
+        ReplicationTask,
+    )
+else:
+    from harbor_replication._lazy import LazyModule
+
+    # Imported by the first request: see _lazy.py.
+    _core = LazyModule("harbor_replication._core")
+    _responses = LazyModule("harbor_replication._responses")
 
 T = TypeVar("T")
 
@@ -78,14 +88,14 @@ class ReplicationClient:
         verify: VerifyTypes = True,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
-        page_concurrency: int = _core.DEFAULT_PAGE_CONCURRENCY,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         max_retries: int = _DEFAULT_RETRY.max_retries,
         backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
         backoff_max: float = _DEFAULT_RETRY.backoff_max,
         backoff_jitter: float = _DEFAULT_RETRY.backoff_jitter,
     ) -> None:
         self._settings = resolve(url, username, secret)
-        self._page_concurrency = _core.check_id("page_concurrency", page_concurrency)
+        self._page_concurrency = check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
         self._http = httpx.Client(
@@ -122,7 +132,7 @@ class ReplicationClient:
 
     def _send(self, call: _core.Call[T]) -> T:
         if self._http.is_closed:
-            raise _core.closed_client_error(type(self).__name__, call.operation)
+            raise _failures.closed_client_error(type(self).__name__, call.operation)
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -130,6 +140,9 @@ class ReplicationClient:
             return self._send_once(call)
         except Exception as error:
             first_failure: Exception | None = error
+        # stamina is imported only once a request has failed, to keep the import cheap.
+        import stamina
+
         retry = self._retry.hook(call.replayable)
         for attempt in stamina.retry_context(retry, **self._retry_options):
             with attempt:
@@ -147,7 +160,7 @@ class ReplicationClient:
         try:
             response = self._http.send(request)
         except httpx.HTTPError as exc:
-            raise _core.transport_error(call.operation, exc) from exc
+            raise _failures.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",
@@ -156,7 +169,7 @@ class ReplicationClient:
                 response.status_code,
                 response.headers.get("x-request-id"),
             )
-        return _core.finish(call, response)
+        return _responses.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
         return walk_pages(self._send, call, self._page_concurrency)
@@ -263,27 +276,47 @@ class ReplicationClient:
         timeout: float | None = None,
         poll_interval: float = 2.0,
         on_progress: Callable[[ReplicationExecution], object] | None = None,
+        settle: float = DEFAULT_SETTLE,
     ) -> ReplicationExecution:
-        """Poll an execution until it is ``Succeed``, ``Failed`` or ``Stopped``; return it.
+        """Poll an execution until its status is final; return it.
+
+        ``Succeed`` and ``Stopped`` are final when read. Harbor's job service retries a
+        failed task (docs/harbor-behaviour.md §30), so ``Failed`` is final only once the
+        execution has stayed failed, with no task pending or running, for ``settle``
+        seconds (default 130, Harbor's longest retry backoff plus the job service's
+        pick-up time): a real failure is returned up to ``settle`` seconds after it is
+        first read. A failure already ``settle`` seconds old by its end time, a skipped
+        single-active run and an execution that failed without tasks are returned at
+        once (§31). ``settle=0`` returns the first ``Failed`` read.
 
         ``on_progress`` is called with each execution read, the final one included.
-        Raises :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds.
+        ``timeout`` bounds the whole wait, confirming included: raises
+        :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds, with
+        ``confirming`` true when the time ran out while a failure was being confirmed.
         """
-        _core.check_id("execution_id", execution_id)
-        _core.check_wait(timeout, poll_interval, on_progress)
+        check_id("execution_id", execution_id)
+        check_wait(timeout, poll_interval, on_progress)
+        watch = FailureWatch(check_settle(settle))
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             execution = self.get_replication(execution_id)
             if on_progress is not None:
                 on_progress(execution)
-            status = execution.status if isinstance(execution.status, str) else None
-            if status in _core.FINAL_STATUSES:
+            now, wall_now = time.monotonic(), wall_time(time.time())
+            if watch.execution_final(execution, now=now, wall_now=wall_now):
                 return execution
             pause = poll_interval
+            confirm_left = watch.time_left(now, wall_now)
+            if confirm_left is not None:
+                # Read again as the failure becomes final, not up to a poll later.
+                pause = min(pause, confirm_left)
             if deadline is not None:
-                left = deadline - time.monotonic()
+                left = deadline - now
                 if left <= 0:
-                    raise WaitTimeoutError(execution_id, timeout or 0.0, status)
+                    status = execution.status if isinstance(execution.status, str) else None
+                    raise WaitTimeoutError(
+                        execution_id, timeout or 0.0, status, confirming=watch.confirming
+                    )
                 pause = min(pause, left)
             time.sleep(pause)
 

@@ -1,7 +1,7 @@
 """Walking a listing's pages, blocking: the pages after the first are fetched by a few threads.
 
 The twin of ``_async_pages.py`` for the generated blocking client, with the same names and
-the same order of requests. Which pages to fetch is the sans-I/O :class:`~._core.PageWalk`'s
+the same order of requests. Which pages to fetch is the sans-I/O :class:`~._paging.PageWalk`'s
 call; ``httpx.Client`` may be shared between threads.
 """
 
@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from harbor_replication._core import Call, Page, PagedCall, PageWalk
+from harbor_replication._paging import Page, PageWalk
+
+if TYPE_CHECKING:
+    from harbor_replication._core import Call, PagedCall
 
 T = TypeVar("T")
 

@@ -17,11 +17,9 @@ from tests.contract_checks import (
     undocumented_summary,
     with_contract,
 )
-from tests.support import Harbor, close, make_client
+from tests.support import TASK_DURATION, Harbor, open_client
 
 _names = itertools.count(1)
-# How long each task of the shared simulator takes.
-TASK_DURATION = 0.02
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +97,5 @@ def kind(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 async def harbor(kind: str, simulator: HarborSimulator) -> AsyncIterator[Harbor]:
     """The admin's client of the parametrized kind, against the shared simulator."""
-    client = make_client(kind, simulator.url)
-    yield Harbor(client)
-    await close(client)
+    async with open_client(kind, simulator.url) as harbor:
+        yield harbor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from harbor_replication.simulator import HarborSimulator
 
 ADMIN = ("admin", "Harbor12345")
+# How long each task of the test sessions' simulators takes (tests that depend on the exact
+# timing freeze the simulator's clock and move it themselves).
+TASK_DURATION = 0.02
 # How often a wait looks again while simulated time passes.
 _POLL_INTERVAL = 0.01
 
@@ -114,3 +118,57 @@ async def close(client: ReplicationClient | AsyncReplicationClient) -> None:
         await client.aclose()
     else:
         client.close()
+
+
+class _ClockTime:
+    """What the clients' and the CLI's waiting read from the ``time`` module: ``clock``'s time,
+    and sleeps that move it instead of passing."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        self._clock = clock
+
+    def monotonic(self) -> float:
+        return self._clock.now
+
+    def time(self) -> float:
+        return self._clock.now
+
+    def sleep(self, seconds: float) -> None:
+        self._clock.advance(seconds)
+
+
+class _ClockAsyncio:
+    """The async client's ``asyncio``: ``sleep`` moves ``clock``, the rest is asyncio's."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        self._clock = clock
+
+    async def sleep(self, seconds: float) -> None:
+        self._clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+
+def wait_on_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``wait_for_replication``, ``--wait`` and ``log --follow`` wait on ``clock``: each
+    pause moves the (frozen) simulator clock, so a wait of minutes takes no real time and its
+    every read is known."""
+    from harbor_replication import _async_client, _sync_client
+    from harbor_replication.cli import _executions, _progress
+
+    for module in (_async_client, _sync_client, _executions, _progress):
+        monkeypatch.setattr(module, "time", _ClockTime(clock))
+    monkeypatch.setattr(_async_client, "asyncio", _ClockAsyncio(clock))
+
+
+@contextlib.asynccontextmanager
+async def open_client(kind: str, url: str, **options: Any) -> AsyncIterator[Harbor]:
+    """A ``kind`` ("sync" or "async") client on ``url``, as the admin unless ``username`` and
+    ``secret`` say otherwise, behind :class:`Harbor`; closed on leaving, however left."""
+    client = make_client(kind, url, **options)
+    try:
+        yield Harbor(client)
+    finally:
+        await close(client)

@@ -18,7 +18,7 @@ import pytest
 import harbor_replication
 from harbor_replication import models, query
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
-from tests.conftest import TASK_DURATION
+from tests.support import TASK_DURATION
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 _BLOCK = re.compile(r"^(<!-- not run: [^\n]*-->\n)?```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)

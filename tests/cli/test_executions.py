@@ -24,6 +24,8 @@ from tests.contract_checks import with_contract
 from tests.support import FrozenClock
 
 FAST = ("--poll-interval", "0.02")
+# The first Failed read is final: these tests are not about Harbor's retries (test_settle.py is).
+NO_SETTLE = ("--settle", "0")
 
 
 def test_start_wait_succeeds_with_exit_status_0(
@@ -41,7 +43,7 @@ def test_start_wait_fails_with_exit_status_1_and_lists_failed_tasks(
     run: Run, make_policy: Callable[[str], int]
 ) -> None:
     policy_id = make_policy("team/**")
-    result = run("start", str(policy_id), "--wait", *FAST)
+    result = run("start", str(policy_id), "--wait", *FAST, *NO_SETTLE)
     assert result.exit_code == 1
     assert "2 tasks: 1 succeeded, 1 failed" in result.stdout
     assert "Failed tasks (1):\n" in result.stdout
@@ -53,7 +55,7 @@ def test_start_wait_as_json_prints_only_the_final_execution(
     run: Run, make_policy: Callable[[str], int]
 ) -> None:
     policy_id = make_policy("team/**")
-    result = run("-o", "json", "start", str(policy_id), "--wait", *FAST)
+    result = run("-o", "json", "start", str(policy_id), "--wait", *FAST, *NO_SETTLE)
     assert result.exit_code == 1
     execution = ReplicationExecution.from_dict(json.loads(result.stdout))
     assert (execution.policy_id, execution.status, execution.failed) == (policy_id, "Failed", 1)
@@ -87,7 +89,7 @@ def test_start_without_wait_returns_at_once(
 
 def test_executions_list_show_tasks_and_log(run: Run, make_policy: Callable[[str], int]) -> None:
     policy_id = make_policy("team/**")
-    assert run("start", str(policy_id), "--wait", *FAST).exit_code == 1
+    assert run("start", str(policy_id), "--wait", *FAST, *NO_SETTLE).exit_code == 1
 
     listed = json.loads(run("-o", "json", "executions", "list", "--policy", str(policy_id)).stdout)
     assert [ReplicationExecution.from_dict(e).policy_id for e in listed] == [policy_id]
@@ -111,7 +113,7 @@ def test_executions_list_show_tasks_and_log(run: Run, make_policy: Callable[[str
     log = run("log", str(execution_id), str(tasks[0].id))
     assert log.exit_code == 0
     assert "[ERROR]" in log.stdout
-    followed = run("log", "--follow", str(execution_id), str(tasks[0].id), *FAST)
+    followed = run("log", "--follow", str(execution_id), str(tasks[0].id), *FAST, *NO_SETTLE)
     assert followed.stdout == log.stdout
 
 

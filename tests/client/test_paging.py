@@ -17,7 +17,8 @@ from harbor_replication import (
     ReplicationClient,
     location_id,
 )
-from harbor_replication._core import Page, PageWalk, get_replications
+from harbor_replication._core import get_replications
+from harbor_replication._paging import Page, PageWalk
 from harbor_replication.models import ReplicationExecution, ReplicationTask
 from harbor_replication.simulator import HarborSimulator
 from tests.support import ADMIN, Harbor, close, make_client
