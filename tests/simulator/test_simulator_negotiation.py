@@ -45,18 +45,18 @@ def test_semantics_19_task_log_serves_what_accepts_text(
 
 
 def test_semantics_19_task_log_without_accept_is_served(
-    harbor: HarborSimulator, log_url: str
+    simulator: HarborSimulator, log_url: str
 ) -> None:
-    request = httpx.Request("GET", harbor.api_url + log_url)
+    request = httpx.Request("GET", simulator.api_url + log_url)
     assert "Accept" not in request.headers
     with httpx.Client(auth=ADMIN) as client:
         assert client.send(request).status_code == 200
 
 
 def test_semantics_19_negotiation_runs_before_the_permission_check(
-    harbor: HarborSimulator, log_url: str
+    simulator: HarborSimulator, log_url: str
 ) -> None:
-    anonymous = httpx.get(harbor.api_url + log_url, headers={"Accept": "application/json"})
+    anonymous = httpx.get(simulator.api_url + log_url, headers={"Accept": "application/json"})
     assert error(anonymous) == (422, "UNPROCESSABLE_ENTITY", NOT_JSON)
 
 

@@ -109,8 +109,8 @@ def test_semantics_29_registry_0_is_this_harbor(api: httpx.Client) -> None:
     assert error(api.get("/registries/999"))[:2] == (404, "NOT_FOUND")
 
 
-def test_semantics_03_csrf_messages(harbor: HarborSimulator) -> None:
-    with httpx.Client(base_url=harbor.api_url, auth=ADMIN) as browser:
+def test_semantics_03_csrf_messages(simulator: HarborSimulator) -> None:
+    with httpx.Client(base_url=simulator.api_url, auth=ADMIN) as browser:
         browser.get("/replication/policies")  # the sid cookie comes back
         missing = browser.post("/replication/executions", json={"policy_id": 1})
         assert error(missing) == (403, "FORBIDDEN", "CSRF token not found in request")
