@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
@@ -11,6 +12,7 @@ import stamina
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import (
     assert_no_new_violations,
+    require_contract_in_ci,
     session_contract,
     undocumented_summary,
     with_contract,
@@ -42,6 +44,12 @@ def _responses_keep_harbors_contract() -> Iterator[None]:
         return
     with assert_no_new_violations(contract, "Harbor's API description"):
         yield
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Without Harbor's description the contract tests skip with a one-line reason; in CI
+    the run stops instead."""
+    require_contract_in_ci(session_contract(), os.environ)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -83,9 +83,9 @@ POLICY_COLUMNS = Columns(
             update_time="time",
             copy_by_chunk="bool",
             single_active_replication="bool",
+            # the column and field names only: not the API's "deletion" (§26)
+            replicate_deletion="bool",
         ).aliases,
-        "deletion": ("replicate_deletion", "bool"),
-        "ReplicateDeletion": ("replicate_deletion", "bool"),
         "speed_kb": ("speed", "int"),
         "Speed": ("speed", "int"),
     }
@@ -309,8 +309,12 @@ class SimulatorState:
             self._changed()
 
     def registry_json(self, registry_id: int) -> dict[str, Any]:
+        """A registry as Harbor shows it; 0 is this Harbor (docs/harbor-behaviour.md §29)."""
         with self.lock:
-            return self._registry(registry_id).to_json(self.config.has_v2_15_fields)
+            side = self._registry_side(registry_id)
+            if side is None:
+                raise ErrorReply(404, f"registry {registry_id} not found")
+            return side
 
     def list_registries(
         self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
@@ -325,9 +329,9 @@ class SimulatorState:
         """Harbor's ping: the stored registry (``id``) overlaid with the given fields."""
         with self.lock:
             url, kind = "", ""
-            if body.get("id") is not None:
-                registry = self._registry(int(body["id"]))
-                url, kind = registry.url, registry.type
+            if body.get("id") is not None:  # 0 is this Harbor (§29)
+                stored = self.registry_json(int(body["id"]))
+                url, kind = stored["url"], stored["type"]
             if body.get("type") is not None:
                 kind = body["type"]
             if body.get("url") is not None:
@@ -433,8 +437,9 @@ class SimulatorState:
     def _validate_policy(self, policy: Policy) -> None:
         """Harbor's checks, in its order: the handler's, the policy's own, then the registries."""
         if policy.single_active_replication and policy.trigger_type == "event_based":
+            # a plain Go error in the handler: 500 (docs/harbor-behaviour.md §12)
             raise ErrorReply(
-                400, "single active replication is not allowed for event_based triggers"
+                500, "single active replication is not allowed for event_based triggers"
             )
         if not policy.name:
             raise ErrorReply(400, "empty name")
@@ -471,9 +476,10 @@ class SimulatorState:
 
     def update_policy(self, policy_id: int, body: Mapping[str, Any]) -> None:
         with self.lock:
-            old = self._policy(policy_id)
-            policy = self._policy_from_body(body, policy_id, old.creator)
-            policy.creation_time = old.creation_time
+            # the body is validated before the policy is looked up, and the handler sets no
+            # creator, which the ORM's update of every column clears (§12)
+            policy = self._policy_from_body(body, policy_id, creator="")
+            policy.creation_time = self._policy(policy_id).creation_time
             self.policies[policy_id] = policy
             self._changed()
 
@@ -911,8 +917,8 @@ def _remember(cache: dict[Any, list[Record]], key: Any, value: list[Record]) -> 
 
 def _check_reachable(kind: str, url: str) -> None:
     """Harbor's checks before it stores or pings a registry: a known adapter, a healthy URL."""
-    if kind not in ADAPTERS:
-        raise ErrorReply(400, f"adapter factory for {kind} not found")
+    if kind not in ADAPTERS:  # a plain Go error: 500 (docs/harbor-behaviour.md §12)
+        raise ErrorReply(500, f"adapter factory for {kind} not found")
     if unhealthy(url):
         raise ErrorReply(400, "the registry is unhealthy")
 
