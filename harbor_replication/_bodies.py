@@ -27,10 +27,11 @@ RegistryPingInput: TypeAlias = RegistryPing | Mapping[str, Any]
 def policy_body(policy: PolicyInput) -> ReplicationPolicy:
     """The policy to send, with ``replicate_deletion`` mirrored into ``deletion``.
 
-    Harbor reads only the deprecated ``deletion`` on create and update (SEMANTICS 11), so
-    the one given is copied into the other. On a model (say one read, changed and sent
-    back) ``replicate_deletion`` wins when the two differ; a mapping that spells out two
-    different values is an error, since which one was meant cannot be known.
+    Harbor reads only the deprecated ``deletion`` on create and update
+    (docs/harbor-behaviour.md §11), so the one given is copied into the other. On a
+    model (say one read, changed and sent back) ``replicate_deletion`` wins when the two
+    differ; a mapping that spells out two different values is an error, since which one
+    was meant cannot be known.
     """
     given = model_input(ReplicationPolicy, policy, "replication policy")
     # A copy, so the caller's object is left as it was.

@@ -29,7 +29,7 @@ class PageWalk(Generic[T]):
     """Decides, from a listing's own parameters and each answer, whether to go on.
 
     Each next request is built from the call's parameters (page + 1), never from the
-    ``Link`` header, whose query Harbor has percent-decoded (SEMANTICS 23). Answers
+    ``Link`` header, whose query Harbor has percent-decoded (docs/harbor-behaviour.md §23). Answers
     must be handed to :meth:`take` in page order, whatever order they arrived in.
     """
 

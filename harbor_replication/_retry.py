@@ -28,7 +28,7 @@ from harbor_replication._errors import HarborAPIError, HarborConnectionError
 for _name in ("stamina", "harbor_replication"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 
-# What proxies and Harbor answer when trying again later may work (SEMANTICS 6, 7).
+# What proxies and Harbor answer when trying again later may work (docs/harbor-behaviour.md §6, §7).
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Failures that prove the request never left this machine, so even a POST may go again:
 # no connection could be made, or none was free in the pool.

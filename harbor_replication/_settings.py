@@ -37,7 +37,7 @@ class DiscardingCookieJar(CookieJar):
     """A jar that never keeps a cookie.
 
     Harbor sets a ``sid`` cookie on every answer; sent back on a write, it makes Harbor
-    demand a CSRF token and answer 403 (SEMANTICS 3). API clients must not keep it.
+    demand a CSRF token and answer 403 (docs/harbor-behaviour.md §3). API clients must not keep it.
     """
 
     def set_cookie(self, cookie: Any) -> None:

@@ -7,8 +7,9 @@ disabled policy says ``enabled=False`` rather than ``UNSET``; nested objects Har
 out stay ``UNSET``. The generated ``from_dict`` also passes JSON values through unchecked
 (a string where an int belongs, a date it cannot parse kept as a string). Both are derived
 once per model class from its attrs fields and their annotations, then cost a set lookup
-per field. A time Harbor has not set yet comes as Go's zero time (year 1, SEMANTICS 5) and
-becomes ``None`` here, by field type, so no string that merely looks like one is touched.
+per field. A time Harbor has not set yet comes as Go's zero time (year 1,
+docs/harbor-behaviour.md §5) and becomes ``None`` here, by field type, so no string that
+merely looks like one is touched.
 """
 
 from __future__ import annotations

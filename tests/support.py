@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -172,3 +173,9 @@ async def open_client(kind: str, url: str, **options: Any) -> AsyncIterator[Harb
         yield Harbor(client)
     finally:
         await close(client)
+
+
+def interruptible() -> None:
+    """A child's ``preexec_fn``: Ctrl-C back to its default, so the child's Python turns it into
+    KeyboardInterrupt even when the test run itself ignores it (a background job, some CI)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

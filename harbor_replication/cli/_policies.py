@@ -198,9 +198,9 @@ def _fields(file: IO[str] | None, flags: dict[str, Any]) -> dict[str, Any]:
         fields["trigger"] = {"type": "scheduled", "trigger_settings": {"cron": cron}}
     elif trigger is not None:
         fields["trigger"] = {"type": trigger}
-    # Harbor reads only the deprecated `deletion` on writes (SEMANTICS 11): one given sets
-    # both, as an update merges it over a policy holding both. Two that disagree are sent
-    # as they are, for the library to refuse.
+    # Harbor reads only the deprecated `deletion` on writes (docs/harbor-behaviour.md
+    # §11): one given sets both, as an update merges it over a policy holding both. Two
+    # that disagree are sent as they are, for the library to refuse.
     if flags["replicate_deletion"] is not None:
         fields["replicate_deletion"] = fields["deletion"] = flags["replicate_deletion"]
     elif ("deletion" in fields) != ("replicate_deletion" in fields):

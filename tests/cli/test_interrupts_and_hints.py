@@ -17,7 +17,7 @@ from harbor_replication import ReplicationClient, location_id
 from harbor_replication.cli import cli
 from harbor_replication.simulator import Fault, HarborSimulator, SimulatorConfig
 from tests.cli.conftest import ADMIN_ENV, CONSOLE_SCRIPT, Run
-from tests.support import freeze_clock, wait_for
+from tests.support import freeze_clock, interruptible, wait_for
 
 FAST = ("--poll-interval", "0.02")
 
@@ -49,6 +49,7 @@ def _console_script(harbor: HarborSimulator, *args: str) -> subprocess.Popen[str
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=interruptible,
     )
 
 
@@ -124,7 +125,9 @@ def test_statuses_are_taken_in_any_case(
 ) -> None:
     policy_id = make_policy("team/**")  # its fail-build tags fail
     execution_id = location_id(client.start_replication(policy_id))
-    assert client.wait_for_replication(execution_id, poll_interval=0.02).status == "Failed"
+    assert (
+        client.wait_for_replication(execution_id, poll_interval=0.02, settle=0).status == "Failed"
+    )
     result = run(
         "-o", "json", "executions", "list", "--policy", str(policy_id), "--status", "failed"
     )
@@ -202,7 +205,7 @@ def test_log_follow_exits_with_the_tasks_failure(
     run: Run, client: ReplicationClient, make_policy: Callable[[str], int]
 ) -> None:
     execution_id = location_id(client.start_replication(make_policy("team/fail-build")))
-    client.wait_for_replication(execution_id, poll_interval=0.02)
+    client.wait_for_replication(execution_id, poll_interval=0.02, settle=0)
     [task] = client.get_replication_tasks(execution_id, status="Failed", limit=1)
     assert isinstance(task.id, int)
     result = run("log", str(execution_id), str(task.id), "--follow", *FAST)

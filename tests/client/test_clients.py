@@ -187,7 +187,7 @@ async def test_robot_account_with_dollar_in_name(kind: str, simulator: HarborSim
 async def test_writes_in_a_row_never_trip_harbors_csrf_check(
     harbor: Harbor, unique: Callable[[str], str]
 ) -> None:
-    # Harbor's sid cookie, if kept, turns the second write into a 403 (SEMANTICS 3).
+    # Harbor's sid cookie, if kept, turns the second write into a 403 (docs/harbor-behaviour.md §3).
     ids = [await create_policy(harbor, unique("csrf")) for _ in range(3)]
     assert len(set(ids)) == 3
     for policy_id in ids:
@@ -335,7 +335,8 @@ async def test_policy_lifecycle_with_dict_and_model(
 async def test_replicate_deletion_reaches_harbor(
     harbor: Harbor, unique: Callable[[str], str]
 ) -> None:
-    # Harbor reads only `deletion` (SEMANTICS 11); the client mirrors the new name into it.
+    # Harbor reads only `deletion` (docs/harbor-behaviour.md §11); the client mirrors the
+    # new name into it.
     policy_id = await create_policy(harbor, unique("deletion"), replicate_deletion=True)
     policy = await harbor.get_replication_policy(policy_id)
     assert (policy.deletion, policy.replicate_deletion) == (True, True)

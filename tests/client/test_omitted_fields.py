@@ -4,9 +4,9 @@ from harbor_replication._responses import parse_item
 from harbor_replication.models import UNSET, ReplicationExecution, ReplicationPolicy
 
 
-def test_a_pending_execution_without_status_has_the_empty_status() -> None:
+def test_an_execution_without_status_has_the_empty_status() -> None:
     execution = parse_item({"id": 7, "policy_id": 2, "total": 0}, ReplicationExecution)
-    assert execution.status == ""  # SEMANTICS 16: pending and scheduled executions
+    assert execution.status == ""  # go-swagger omits a zero status (docs/harbor-behaviour.md §16)
     assert (execution.succeed, execution.failed, execution.in_progress) == (0, 0, 0)
     assert execution.end_time is None
 

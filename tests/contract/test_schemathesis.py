@@ -23,7 +23,8 @@ _AUTHORIZATION = "Basic " + base64.b64encode(":".join(ADMIN).encode()).decode()
 
 # Checked: no 5xx but Harbor's own, bodies and headers as documented, documented content types.
 # Not checked: status_code_conformance, because Harbor really answers statuses it does not
-# document (SEMANTICS 6: the API framework's 422 for page_size > 100 or a non-integer id,
+# document (docs/harbor-behaviour.md §6: the API framework's 422 for page_size > 100 or a
+# non-integer id,
 # 400 for a bad q, 404 for an unknown policy on GET, 412 for a disabled policy, 405).
 # Those bodies are still checked as Harbor's Errors by the contract middleware, which
 # fails the test on its own. positive_data_acceptance is not checked either: generated

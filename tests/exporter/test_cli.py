@@ -19,7 +19,7 @@ from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli import cli
 from harbor_replication.simulator import HarborSimulator
 from tests.exporter.conftest import Scraped, parse
-from tests.support import ADMIN, wait_for
+from tests.support import ADMIN, interruptible, wait_for
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("harbor-replication")
 
@@ -54,6 +54,7 @@ def test_the_exporter_serves_and_stops_cleanly(
         env=environment,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     try:
         assert process.stderr is not None

@@ -136,7 +136,7 @@ async def test_a_retry_after_beyond_backoff_max_is_not_waited_out(
 async def test_semantics_07_proxy_pages_are_api_errors_without_harbor_codes(
     harbor_with_faults: HarborSimulator, faulty_client: Harbor, status: int
 ) -> None:
-    """SEMANTICS 7: nginx answers 502, 503, 504 and 413 with HTML, not Harbor's JSON."""
+    """nginx answers 502, 503, 504 and 413 with HTML, not JSON (docs/harbor-behaviour.md §7)."""
     simulator = harbor_with_faults
     simulator.faults.set(schedule=[Fault(str(status))] * 20, retry_after="0")
     with pytest.raises(HarborAPIError) as caught:

@@ -1,4 +1,7 @@
-"""The q builder against the simulator's q parser, for arbitrary unicode (SEMANTICS 24, 25)."""
+"""The q builder against the simulator's q parser, for arbitrary unicode.
+
+See docs/harbor-behaviour.md §24 and §25.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""One test per numbered point of SEMANTICS.md that concerns the server, over real HTTP."""
+"""One test per numbered section of docs/harbor-behaviour.md that concerns the server, over HTTP.
+
+Each test is named after its section: ``test_semantics_16_...`` checks §16.
+"""
 
 from __future__ import annotations
 
