@@ -6,6 +6,7 @@ Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edi
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Generator
 from types import TracebackType
@@ -24,7 +25,7 @@ from harbor_replication._core import (
     RegistryUpdateInput,
 )
 from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
-from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
+from harbor_replication._paging import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -33,7 +34,7 @@ from harbor_replication._settings import (
     redacted_headers,
     resolve,
 )
-from harbor_replication._sync_pages import walk_pages
+from harbor_replication._sync_pages import Pages
 from harbor_replication_api.models import (
     Registry,
     RegistryInfo,
@@ -57,8 +58,14 @@ class ReplicationClient:
     ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
     path or an ``ssl.SSLContext``. Use it as ``with`` or call :meth:`close`.
 
-    Listings fetch their first page alone; once it has given the total, the pages after
-    it are requested ``page_concurrency`` at a time (default 8), still yielded in order.
+    At most ``max_connections`` requests (default 32) are in flight at once on one client,
+    whatever the number of listings and calls sharing it: the others wait their turn (no
+    timeout runs while they wait), and the connection pool holds and keeps alive as many
+    connections. Listings fetch their first page alone; then a listing has up to
+    ``page_concurrency`` pages (default 8) in flight, still handed out in order: ``get_*``
+    at once, ``iter_*`` ramping up from 2 as the pages are consumed. Pages fetched
+    together are checked against Harbor's list changing meanwhile and fetched again one
+    by one when it did; every listing hands out each id once (docs/paging.md).
 
     ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
     and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).
@@ -80,6 +87,7 @@ class ReplicationClient:
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_retries: int = _DEFAULT_RETRY.max_retries,
         backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
         backoff_max: float = _DEFAULT_RETRY.backoff_max,
@@ -89,9 +97,14 @@ class ReplicationClient:
         self._page_concurrency = _core.check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
+        connections = _core.check_id("max_connections", max_connections)
+        self._in_flight = threading.Semaphore(connections)
         self._http = httpx.Client(
-            **self._settings.httpx_options(verify, timeout), transport=transport
+            **self._settings.httpx_options(verify, timeout),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            transport=transport,
         )
+        self._pages = Pages(self._send, self._page_concurrency, connections)
 
     def __repr__(self) -> str:
         return (
@@ -117,6 +130,7 @@ class ReplicationClient:
 
     def close(self) -> None:
         """Close the connection pool."""
+        self._pages.close()
         self._http.close()
 
     # --- plumbing ----------------------------------------------------------------------
@@ -144,7 +158,9 @@ class ReplicationClient:
             headers = redacted_headers(request.headers)
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
-            response = self._http.send(request)
+            # The client's bound on requests in flight: waiting here is not timed.
+            with self._in_flight:
+                response = self._http.send(request)
         except httpx.TimeoutException as exc:
             raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
@@ -160,7 +176,10 @@ class ReplicationClient:
         return _core.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
-        return walk_pages(self._send, call, self._page_concurrency)
+        return self._pages.walk(call, ramp=True)
+
+    def _collect(self, call: PagedCall[T]) -> list[T]:
+        return [item for item in self._pages.walk(call, ramp=False)]
 
     # --- executions --------------------------------------------------------------------
 
@@ -211,8 +230,8 @@ class ReplicationClient:
         Starts at ``page`` and follows the pages, ``page_size`` (1 to 100) per request,
         until the results end or ``limit`` items are collected (None or <= 0: no limit).
         """
-        iterator = self.iter_replications(sort, policy_id, status, trigger, page, page_size, limit)
-        return [item for item in iterator]
+        call = _core.get_replications(sort, policy_id, status, trigger, page, page_size, limit)
+        return self._collect(call)
 
     def iter_replication_tasks(
         self,
@@ -241,10 +260,10 @@ class ReplicationClient:
         limit: int | None = None,
     ) -> list[ReplicationTask]:
         """The tasks of an execution, paged like :meth:`get_replications`."""
-        iterator = self.iter_replication_tasks(
+        call = _core.get_replication_tasks(
             execution_id, status, resource_type, sort, page, page_size, limit
         )
-        return [item for item in iterator]
+        return self._collect(call)
 
     def get_replication_task_log(self, execution_id: int, task_id: int) -> str:
         """The text log of one task of an execution."""
@@ -338,8 +357,8 @@ class ReplicationClient:
         ``name`` is Harbor's deprecated fuzzy name filter. Paged like
         :meth:`get_replications`.
         """
-        iterator = self.iter_replication_policies(query, sort, page, page_size, name, limit)
-        return [item for item in iterator]
+        call = _core.get_replication_policies(query, sort, page, page_size, name, limit)
+        return self._collect(call)
 
     # --- registries --------------------------------------------------------------------
 
@@ -366,8 +385,8 @@ class ReplicationClient:
         limit: int | None = None,
     ) -> list[Registry]:
         """Registry endpoints, filtered and paged like :meth:`get_replication_policies`."""
-        iterator = self.iter_registries(query, sort, page, page_size, name, limit)
-        return [item for item in iterator]
+        call = _core.get_registries(query, sort, page, page_size, name, limit)
+        return self._collect(call)
 
     def get_registry(self, registry_id: int) -> Registry:
         """The registry endpoint ``registry_id`` (its secret comes back masked)."""
