@@ -17,7 +17,7 @@ import httpx
 import stamina
 
 from harbor_replication import _core
-from harbor_replication._async_pages import Pages
+from harbor_replication._async_pages import Pages, Slots
 from harbor_replication._core import (
     PagedCall,
     PolicyInput,
@@ -99,13 +99,13 @@ class AsyncReplicationClient:
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
         connections = _core.check_id("max_connections", max_connections)
-        self._in_flight = asyncio.Semaphore(connections)
+        self._slots = Slots(connections)
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(verify, timeout),
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             transport=transport,
         )
-        self._pages = Pages(self._send, self._page_concurrency, connections)
+        self._pages = Pages(self._send, self._page_concurrency, self._slots)
 
     def __repr__(self) -> str:
         return (
@@ -160,7 +160,7 @@ class AsyncReplicationClient:
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
             # The client's bound on requests in flight: waiting here is not timed.
-            async with self._in_flight:
+            async with self._slots:
                 response = await self._http.send(request)
         except httpx.TimeoutException as exc:
             raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc

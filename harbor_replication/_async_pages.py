@@ -24,6 +24,26 @@ class Send(Protocol):
     def __call__(self, call: Call[R], /) -> Awaitable[R]: ...
 
 
+class Slots:
+    """A client's bound on requests in flight: ``async with slots:`` around each request.
+
+    Waiting for a slot is not timed, so a request never fails for want of one; ``free``
+    tells the listings whether prefetching a page would only queue it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._semaphore = asyncio.Semaphore(size)
+        self.free = size
+
+    async def __aenter__(self) -> None:
+        await self._semaphore.acquire()
+        self.free -= 1
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.free += 1
+        self._semaphore.release()
+
+
 class Pages:
     """The listings of one client: each walk's pages go out through the client's ``send``.
 
@@ -32,26 +52,27 @@ class Pages:
     client's threads).
     """
 
-    def __init__(self, send: Send, concurrency: int, workers: int) -> None:
+    def __init__(self, send: Send, concurrency: int, slots: Slots) -> None:
         self._send = send
         self._concurrency = concurrency
+        self._slots = slots
 
     def walk(self, call: PagedCall[T], *, ramp: bool) -> AsyncGenerator[T, None]:
         """The listing's items in page order, each id once; see :mod:`._paging`."""
-        return _walk(self._send, PageWalk(call, self._concurrency, ramp=ramp))
+        return _walk(self._send, self._slots, PageWalk(call, self._concurrency, ramp=ramp))
 
     async def aclose(self) -> None:
         """Nothing to release for asyncio."""
 
 
-async def _walk(send: Send, walk: PageWalk[T]) -> AsyncGenerator[T, None]:
+async def _walk(send: Send, slots: Slots, walk: PageWalk[T]) -> AsyncGenerator[T, None]:
     # Later pages are requested only when the consumer comes back for more, so stopping
     # within a page never costs a request; stopping early (``break``, ``aclose()``) or an
     # error cancels the requests still in flight.
     running: dict[Fetch, asyncio.Future[Page[T]]] = {}
     try:
         while True:
-            for fetch in walk.to_send():
+            for fetch in walk.to_send(slots.free):
                 running[fetch] = asyncio.ensure_future(
                     send(walk.call.page(fetch.number, fetch.size))
                 )

@@ -192,8 +192,13 @@ class PageWalk(Generic[T]):
             last = min(last, self.next_page - 1 + -(-self.wanted // size))
         return last
 
-    def to_send(self) -> list[Fetch]:
-        """The requests to send now."""
+    def to_send(self, free: int | None = None) -> list[Fetch]:
+        """The requests to send now, prefetching into ``free`` request slots at most.
+
+        ``free`` is how many more requests the client can have in flight right now (None:
+        no bound). The page the consumer needs next goes out anyway; pages ahead of it
+        only into free slots, since beyond them they would only queue up.
+        """
         fetches: list[Fetch] = []
         if self._probe is None and self._needs_probe():
             fetches.append(self._fetch(1, 1, probe=True))
@@ -208,7 +213,10 @@ class PageWalk(Generic[T]):
         if first_reference and self.call.first_page != 1:
             fetches.append(self._fetch(1, 1, probe=True))
         last = self._last_page()
+        room = len(fetches) + (free if free is not None else self.concurrency)
         while self.next_request <= last and self.next_request - self.next_page < window:
+            if self.next_request > self.next_page and len(fetches) >= room:
+                break
             fetches.append(self._fetch(self.next_request, self.call.page_size))
             self.next_request += 1
         return fetches
@@ -292,13 +300,16 @@ class PageWalk(Generic[T]):
         return items
 
     def _needs_probe(self) -> bool:
-        """Whether a boundary waits for a probe sent after both its pages were answered."""
+        """Whether to send a probe: boundaries wait for one sent after their pages were answered."""
         latest = max((probe.stamp.sent for probe in self._probes), default=-1)
-        return any(
+        waiting = sum(
             not _ordered(boundary)
             and max(boundary.first.answered, boundary.second.answered) > latest
             for boundary in self._boundaries
         )
+        # One probe settles every boundary answered before it was sent: it goes once the
+        # pages in flight are in, or once a window's worth of boundaries waits (long walks).
+        return waiting > 0 and (not self._in_flight or waiting >= self.window)
 
     def _check(self) -> None:
         """Settle the boundaries the probes decide; go back to the first that fails."""

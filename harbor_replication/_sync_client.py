@@ -6,7 +6,6 @@ Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edi
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Generator
 from types import TracebackType
@@ -34,7 +33,7 @@ from harbor_replication._settings import (
     redacted_headers,
     resolve,
 )
-from harbor_replication._sync_pages import Pages
+from harbor_replication._sync_pages import Pages, Slots
 from harbor_replication_api.models import (
     Registry,
     RegistryInfo,
@@ -98,13 +97,13 @@ class ReplicationClient:
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
         connections = _core.check_id("max_connections", max_connections)
-        self._in_flight = threading.Semaphore(connections)
+        self._slots = Slots(connections)
         self._http = httpx.Client(
             **self._settings.httpx_options(verify, timeout),
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             transport=transport,
         )
-        self._pages = Pages(self._send, self._page_concurrency, connections)
+        self._pages = Pages(self._send, self._page_concurrency, self._slots)
 
     def __repr__(self) -> str:
         return (
@@ -159,7 +158,7 @@ class ReplicationClient:
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
             # The client's bound on requests in flight: waiting here is not timed.
-            with self._in_flight:
+            with self._slots:
                 response = self._http.send(request)
         except httpx.TimeoutException as exc:
             raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc

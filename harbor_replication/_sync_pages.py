@@ -8,6 +8,7 @@ Harbor's list changes, is the sans-I/O :class:`~._paging.PageWalk`'s call;
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Generator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Protocol, TypeVar
@@ -25,6 +26,29 @@ class Send(Protocol):
     def __call__(self, call: Call[R], /) -> R: ...
 
 
+class Slots:
+    """A client's bound on requests in flight: ``with slots:`` around each request.
+
+    Waiting for a slot is not timed, so a request never fails for want of one; ``free``
+    tells the listings whether prefetching a page would only queue it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._semaphore = threading.Semaphore(size)
+        self._lock = threading.Lock()
+        self.size = self.free = size
+
+    def __enter__(self) -> None:
+        self._semaphore.acquire()
+        with self._lock:
+            self.free -= 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self.free += 1
+        self._semaphore.release()
+
+
 class Pages:
     """The listings of one client: their overlapped pages run on ``workers`` threads.
 
@@ -33,27 +57,31 @@ class Pages:
     alone runs in the consumer's thread, so ``concurrency=1`` is strictly sequential.
     """
 
-    def __init__(self, send: Send, concurrency: int, workers: int) -> None:
+    def __init__(self, send: Send, concurrency: int, slots: Slots) -> None:
         self._send = send
         self._concurrency = concurrency
-        self._threads = ThreadPoolExecutor(workers, thread_name_prefix="harbor-pages")
+        self._slots = slots
+        self._threads = ThreadPoolExecutor(slots.size, thread_name_prefix="harbor-pages")
 
     def walk(self, call: PagedCall[T], *, ramp: bool) -> Generator[T, None, None]:
         """The listing's items in page order, each id once; see :mod:`._paging`."""
-        return _walk(self._send, self._threads, PageWalk(call, self._concurrency, ramp=ramp))
+        walk = PageWalk(call, self._concurrency, ramp=ramp)
+        return _walk(self._send, self._slots, self._threads, walk)
 
     def close(self) -> None:
         """Stop the threads (after the requests they are running)."""
         self._threads.shutdown(wait=True, cancel_futures=True)
 
 
-def _walk(send: Send, threads: ThreadPoolExecutor, walk: PageWalk[T]) -> Generator[T, None, None]:
+def _walk(
+    send: Send, slots: Slots, threads: ThreadPoolExecutor, walk: PageWalk[T]
+) -> Generator[T, None, None]:
     # Stopping early (``break``, ``close()``) or an error drops the requests not yet
     # started and waits for those running, so none outlives the walk.
     running: dict[Fetch, Future[Page[T]]] = {}
     try:
         while True:
-            fetches = walk.to_send()
+            fetches = walk.to_send(slots.free)
             if len(fetches) == 1 and not running:
                 fetch = fetches[0]
                 walk.answer(fetch, send(walk.call.page(fetch.number, fetch.size)))

@@ -26,9 +26,8 @@ Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edi
 
 # Applied in order, on whole words.
 REWRITES: list[tuple[str, str]] = [
-    (r"^import asyncio\n", "import threading\n"),
+    (r"^import asyncio\n", ""),
     (r"\basyncio\.sleep\b", "time.sleep"),
-    (r"\basyncio\.Semaphore\b", "threading.Semaphore"),
     (r"\bAsyncReplicationClient\b", "ReplicationClient"),
     (r"\bhttpx\.AsyncClient\b", "httpx.Client"),
     (r"\bhttpx\.AsyncBaseTransport\b", "httpx.BaseTransport"),
