@@ -1,7 +1,8 @@
 """``python -m bench`` (``make bench``): run every scenario, print the table, save results.
 
 ``--quick`` runs each timed scenario once (a smoke run); ``--latency`` picks the injected
-latencies (default 0 and 10 ms).
+latencies (default 0 and 10 ms); ``--only TEXT...`` runs only the timed scenarios whose name
+holds one of the TEXTs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from typing import Any
 from bench._contenders import Contender, available
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
-from bench._server import BIG_TASKS, EXECUTIONS, SMALL_TASKS, Seeded, serve
+from bench._server import (
+    BIG_TASKS,
+    CONCURRENT_LISTINGS,
+    EXECUTIONS,
+    SHARED_EXECUTIONS,
+    SMALL_TASKS,
+    Seeded,
+    serve,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +55,13 @@ SCENARIOS = [
         (3, 1),
     ),
     Scenario(
+        f"{CONCURRENT_LISTINGS} concurrent listings on one client, "
+        f"{SHARED_EXECUTIONS} executions, page_size 20",
+        lambda c, s: lambda: c.list_concurrently(s.shared_policy_id, CONCURRENT_LISTINGS, 20),
+        (3, 2),
+        needs="list_concurrently",
+    ),
+    Scenario(
         f"first 10 of {BIG_TASKS:,} tasks",
         lambda c, s: lambda: c.first_tasks(s.big_execution_id, 10),
         (5, 3),
@@ -63,16 +79,19 @@ def measure(contender: Contender, work: Callable[[], Any], result: Result) -> No
 
 
 def timed_scenarios(
-    seeded: Seeded, latency: float, contenders: list[Contender], quick: bool
+    seeded: Seeded, latency: float, contenders: list[Contender], quick: bool, only: list[str] | None
 ) -> list[Result]:
     results: list[Result] = []
     for scenario in SCENARIOS:
+        if only is not None and not any(text in scenario.name for text in only):
+            continue
         repeats = 1 if quick else scenario.repeats[0 if latency == 0 else 1]
-        by_client = {c.name: Result(scenario.name, latency, c.name, c.flavour) for c in contenders}
+        running = [c for c in contenders if scenario.runs(c)]
+        by_client = {c.name: Result(scenario.name, latency, c.name, c.flavour) for c in running}
         started = time.perf_counter()
         for run in range(repeats):
             # Round robin, so drift on the machine spreads over every client alike.
-            for contender in contenders:
+            for contender in running:
                 result = by_client[contender.name]
                 before = seeded.requests() if run == 0 else 0
                 measure(contender, scenario.work(contender, seeded), result)
@@ -180,6 +199,12 @@ def main() -> int:
     parser.add_argument(
         "--latency", type=float, nargs="+", default=[0.0, 10.0], metavar="MS", help="injected"
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="TEXT",
+        help="run only the timed scenarios whose name holds a TEXT (no memory, no start-up)",
+    )
     args = parser.parse_args()
 
     contenders = available()
@@ -191,12 +216,13 @@ def main() -> int:
             for contender in contenders:
                 contender.run(partial(contender.open, seeded))
                 contender.run(partial(contender.get, seeded.execution_id, 3))  # warm up
-            results.extend(timed_scenarios(seeded, latency, contenders, args.quick))
-            if latency == 0:
+            results.extend(timed_scenarios(seeded, latency, contenders, args.quick, args.only))
+            if latency == 0 and args.only is None:
                 results.extend(memory_scenario(seeded, contenders))
             for contender in contenders:
                 contender.shutdown()
-    results.extend(startup_scenarios(args.quick))
+    if args.only is None:
+        results.extend(startup_scenarios(args.quick))
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(

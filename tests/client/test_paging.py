@@ -359,12 +359,13 @@ def test_a_failing_page_fails_the_sync_walk_and_stops_its_threads(
     assert threading.active_count() == threads_before
 
 
-@pytest.mark.parametrize("concurrency", [0, -1, 2.5, True])
-def test_page_concurrency_must_be_a_positive_int(
-    kind: str, simulator: HarborSimulator, concurrency: object
+@pytest.mark.parametrize("option", ["page_concurrency", "max_connections"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, True])
+def test_page_concurrency_and_max_connections_must_be_positive_ints(
+    kind: str, simulator: HarborSimulator, option: str, value: object
 ) -> None:
-    with pytest.raises(ValueError, match="page_concurrency"):
-        make_client(kind, simulator.url, page_concurrency=concurrency)
+    with pytest.raises(ValueError, match=f"{option} must be a positive int"):
+        make_client(kind, simulator.url, **{option: value})
 
 
 def walk(
