@@ -365,7 +365,8 @@ def test_page_concurrency_and_max_connections_must_be_positive_ints(
     kind: str, simulator: HarborSimulator, option: str, value: object
 ) -> None:
     with pytest.raises(ValueError, match=f"{option} must be a positive int"):
-        make_client(kind, simulator.url, **{option: value})
+        options: dict[str, Any] = {option: value}
+        make_client(kind, simulator.url, **options)
 
 
 def walk(
