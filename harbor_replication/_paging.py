@@ -47,15 +47,21 @@ come first (at the head); sorting by a column whose values change (``status``,
 So a listing returns every item that was in the list for the whole walk, unless an item
 ahead of it was removed (or it moved) during the walk: what one-by-one paging
 guarantees. Items are handed out at most once (by id); the walk keeps the ids it has
-handed out. When nothing changes the cost is the probes: about one small request per
-round trip, while pages overlap.
+handed out. When nothing changes the cost is the probes: one small request once the
+overlapped pages in flight are in, or per window of them on a long walk.
+
+"Before" and "after" are on the walk's own count of events: a request is stamped when the
+walker sends it and when it hands the answer in. Harbor served it somewhere between, and
+an answer handed in late only makes the walk more cautious, never less.
 
 Ramping up
 ----------
 The first page goes alone (its ``X-Total-Count`` plans the rest). A lazy walk then
 allows 2 pages ahead, doubling each time the consumer takes a page, up to
 ``concurrency``; a walk that will read everything (``get_*``) allows ``concurrency``
-at once after the first page.
+at once after the first page. Either way, pages ahead of the one the consumer needs go
+out only into the client's free request slots: on a client whose bound on requests in
+flight is reached, every listing goes one page at a time and needs no probes.
 """
 
 from __future__ import annotations
@@ -293,7 +299,7 @@ class PageWalk(Generic[T]):
         # Boundaries of later pages need this page's stamp at most.
         for number in [n for n in self._stamps if n < self.next_page - 1]:
             del self._stamps[number]
-        if self.ramp:
+        if self.ramp and not self.sequential:
             self.window = min(self.concurrency, max(2, self.window * 2))
         if self.pages_done:
             self._drop_from(self.next_page)

@@ -364,8 +364,8 @@ def test_a_failing_page_fails_the_sync_walk_and_stops_its_threads(
 def test_page_concurrency_and_max_connections_must_be_positive_ints(
     kind: str, simulator: HarborSimulator, option: str, value: object
 ) -> None:
+    options: dict[str, Any] = {option: value}
     with pytest.raises(ValueError, match=f"{option} must be a positive int"):
-        options: dict[str, Any] = {option: value}
         make_client(kind, simulator.url, **options)
 
 
