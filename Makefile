@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := openapi/node_modules/.package-lock.json
 HARBOR_SPEC ?= https://raw.githubusercontent.com/goharbor/harbor/v2.15.2/api/v2.0/swagger.yaml
 
-.PHONY: help venv test lint typecheck smoke pytest generate demo bench clean
+.PHONY: help venv test lint typecheck docs smoke pytest generate demo bench clean
 
 help:
 	@echo "make demo      run a replication against the embedded simulator (the main job)"
 	@echo "make test      lint, type-check and run the test suite"
 	@echo "make generate  rebuild openapi/harbor-replication.yaml, generated/ and the sync client (HARBOR_SPEC=path-or-url)"
 	@echo "make bench     benchmarks against raw httpx and the reference clients"
+	@echo "make docs      build the documentation site into .venv/site (strict: warnings fail)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,7 +36,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck smoke pytest
+test: lint typecheck docs smoke pytest
+
+# Strict: a broken link, a missing page or reference, or a docstring that cannot be rendered fails.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 # `make demo` itself, with quick tasks, as a smoke test; its output goes to .venv/demo.log.
 smoke: $(STAMP)

@@ -64,7 +64,7 @@ class ReplicationClient:
     ``page_concurrency`` pages (default 8) in flight, still handed out in order: ``get_*``
     at once, ``iter_*`` ramping up from 2 as the pages are consumed. Pages fetched
     together are checked against Harbor's list changing meanwhile and fetched again one
-    by one when it did; every listing hands out each id once (docs/paging.md).
+    by one when it did; every listing hands out each id once (docs/library/paging.md).
 
     ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
     and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Scalar: TypeAlias = int | bool | str | dt.datetime
+"""A single value: Harbor compares it exactly, or reads it as a list or range item."""
 
 # Harbor reads list and range items as a time in this layout when they parse as one.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
@@ -124,6 +125,7 @@ class AllOf(_ValueList):
 
 
 QueryValue: TypeAlias = Scalar | Fuzzy | Range | AnyOf | AllOf
+"""What a key of a query mapping may hold: one condition on that key."""
 
 
 def _scalar_text(value: Scalar) -> str:
