@@ -87,37 +87,21 @@ def main() -> None:
     )
     with HarborSimulator(config) as harbor:
         state = harbor.state
-        policy_id = state.create_policy(
-            {
-                "name": "bench",
+
+        def manual_policy(name: str) -> int:
+            body = {
+                "name": name,
                 "src_registry": {"id": 1},
                 "dest_namespace": "bench",
                 "trigger": {"type": "manual"},
                 "enabled": True,
-            },
-            "admin",
-        )
+            }
+            return state.create_policy(body, "admin")
+
+        policy_id = manual_policy("bench")
         executions = state.add_finished_executions(policy_id, EXECUTIONS)
-        other = state.create_policy(
-            {
-                "name": "bench-tasks",
-                "src_registry": {"id": 1},
-                "dest_namespace": "bench",
-                "trigger": {"type": "manual"},
-                "enabled": True,
-            },
-            "admin",
-        )
-        shared = state.create_policy(
-            {
-                "name": "bench-shared",
-                "src_registry": {"id": 1},
-                "dest_namespace": "bench",
-                "trigger": {"type": "manual"},
-                "enabled": True,
-            },
-            "admin",
-        )
+        other = manual_policy("bench-tasks")
+        shared = manual_policy("bench-shared")
         state.add_finished_executions(shared, SHARED_EXECUTIONS)
         big = state.add_finished_execution(other, BIG_TASKS)
         small = state.add_finished_execution(other, SMALL_TASKS)

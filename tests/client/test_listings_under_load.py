@@ -25,6 +25,12 @@ RETAINED = 40
 # own bound: any request left waiting for a pooled connection fails the test.
 SHORT_POOL_WAIT = httpx.Timeout(10.0, pool=0.05)
 CONNECTIONS = 8
+BOUNDED: dict[str, Any] = {
+    "username": ADMIN[0],
+    "secret": ADMIN[1],
+    "timeout": SHORT_POOL_WAIT,
+    "max_connections": CONNECTIONS,
+}
 
 
 class _InFlight:
@@ -44,6 +50,10 @@ class _InFlight:
             await self.app(scope, receive, send)
         finally:
             self.counter[0] -= 1
+
+
+def ids(executions: list[ReplicationExecution]) -> list[int]:
+    return [execution.id for execution in executions if isinstance(execution.id, int)]
 
 
 def seeded_policy(harbor: HarborSimulator, name: str) -> int:
@@ -82,17 +92,10 @@ def test_100_coroutines_listing_on_one_async_client_all_get_everything(
     harbor, expected, counter = busy
 
     async def main() -> list[list[int]]:
-        async with AsyncReplicationClient(
-            harbor.url,
-            username=ADMIN[0],
-            secret=ADMIN[1],
-            timeout=SHORT_POOL_WAIT,
-            max_connections=CONNECTIONS,
-        ) as client:
+        async with AsyncReplicationClient(harbor.url, **BOUNDED) as client:
 
             async def listing() -> list[int]:
-                executions = await client.get_replications(page_size=20)
-                return [execution.id for execution in executions if isinstance(execution.id, int)]
+                return ids(await client.get_replications(page_size=20))
 
             return await asyncio.gather(*(listing() for _ in range(100)))
 
@@ -107,17 +110,10 @@ def test_50_threads_listing_on_one_sync_client_all_get_everything(
 ) -> None:
     harbor, expected, counter = busy
     counter[1] = 0
-    with ReplicationClient(
-        harbor.url,
-        username=ADMIN[0],
-        secret=ADMIN[1],
-        timeout=SHORT_POOL_WAIT,
-        max_connections=CONNECTIONS,
-    ) as client:
+    with ReplicationClient(harbor.url, **BOUNDED) as client:
 
         def listing(_: int) -> list[int]:
-            executions = client.get_replications(page_size=20)
-            return [execution.id for execution in executions if isinstance(execution.id, int)]
+            return ids(client.get_replications(page_size=20))
 
         with ThreadPoolExecutor(50) as threads:
             listings = list(threads.map(listing, range(50)))
@@ -171,10 +167,6 @@ def churning() -> Iterator[HarborSimulator]:
 def present(harbor: HarborSimulator) -> set[int]:
     with harbor.state.lock:
         return set(harbor.state.executions)
-
-
-def ids(executions: list[ReplicationExecution]) -> list[int]:
-    return [execution.id for execution in executions if isinstance(execution.id, int)]
 
 
 @pytest.mark.parametrize("sort", [None, "-id"])
