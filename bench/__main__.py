@@ -2,7 +2,7 @@
 
 ``--quick`` runs each timed scenario once (a smoke run); ``--latency`` picks the injected
 latencies (default 0 and 10 ms); ``--only TEXT...`` runs only the timed scenarios whose name
-holds one of the TEXTs.
+holds one of the TEXTs; ``--clients TEXT...`` runs only the clients whose name holds one.
 """
 
 from __future__ import annotations
@@ -205,9 +205,14 @@ def main() -> int:
         metavar="TEXT",
         help="run only the timed scenarios whose name holds a TEXT (no memory, no start-up)",
     )
+    parser.add_argument(
+        "--clients", nargs="+", metavar="TEXT", help="only the clients whose name holds a TEXT"
+    )
     args = parser.parse_args()
 
-    contenders = available()
+    contenders = [
+        c for c in available() if args.clients is None or any(t in c.name for t in args.clients)
+    ]
     print("clients:", ", ".join(c.name for c in contenders))
     results: list[Result] = []
     started = time.perf_counter()
