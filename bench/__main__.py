@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench._ascode import run as ascode_scenarios
 from bench._contenders import Contender, available
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
@@ -226,8 +227,11 @@ def main() -> int:
                 results.extend(memory_scenario(seeded, contenders))
             for contender in contenders:
                 contender.shutdown()
+    as_code = []
     if args.only is None:
         results.extend(startup_scenarios(args.quick))
+        print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
+        as_code = ascode_scenarios(args.quick)
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(
@@ -238,6 +242,8 @@ def main() -> int:
             "",
             "Targets:",
             *target_lines(results),
+            "",
+            *as_code,
             "",
             f"{elapsed:.0f} s in all; {repeat_note(args.quick)}",
         ]

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 # The errors are imported eagerly: _errors needs only the standard library.
 from harbor_replication._errors import (
     BadRequestError as BadRequestError,
+    ClientClosedError as ClientClosedError,
     ConflictError as ConflictError,
     ErrorDetail as ErrorDetail,
+    FieldTypeError as FieldTypeError,
     ForbiddenError as ForbiddenError,
     HarborAPIError as HarborAPIError,
     HarborConnectionError as HarborConnectionError,
@@ -32,6 +34,7 @@ from harbor_replication._errors import (
     UnauthorizedError as UnauthorizedError,
     UnprocessableEntityError as UnprocessableEntityError,
     WaitTimeoutError as WaitTimeoutError,
+    WrongEventLoopError as WrongEventLoopError,
     __all__ as _error_names,
 )
 from harbor_replication._version import __version__ as __version__

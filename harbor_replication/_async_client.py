@@ -26,7 +26,7 @@ from harbor_replication._core import (
     RegistryPingInput,
     RegistryUpdateInput,
 )
-from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._errors import WaitTimeoutError
 from harbor_replication._paging import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
@@ -106,6 +106,10 @@ class AsyncReplicationClient:
             transport=transport,
         )
         self._pages = Pages(self._send, self._page_concurrency, self._slots)
+        # async-only{
+        # The loop of the first request: the pooled connections are bound to it.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # }async-only
 
     def __repr__(self) -> str:
         return (
@@ -137,6 +141,15 @@ class AsyncReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     async def _send(self, call: _core.Call[T]) -> T:
+        if self._http.is_closed:
+            raise _core.closed_client_error(type(self).__name__, call.operation)
+        # async-only{
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise _core.wrong_loop_error(call.operation)
+        # }async-only
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -162,10 +175,8 @@ class AsyncReplicationClient:
             # The client's bound on requests in flight: waiting here is not timed.
             async with self._slots:
                 response = await self._http.send(request)
-        except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+            raise _core.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",
@@ -181,6 +192,13 @@ class AsyncReplicationClient:
 
     async def _collect(self, call: PagedCall[T]) -> list[T]:
         return [item async for item in self._pages.walk(call, ramp=False)]
+
+    async def get_harbor_version(self) -> str:
+        """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
+
+        Harbor tells it to signed-in users only: empty when it did not.
+        """
+        return await self._send(_core.get_harbor_version())
 
     # --- executions --------------------------------------------------------------------
 

@@ -17,16 +17,23 @@ import httpx
 
 from harbor_replication import _endpoints as api
 from harbor_replication._errors import (
+    ClientClosedError,
     ErrorDetail,
+    FieldTypeError,
     HarborAPIError,
+    HarborConnectionError,
     HarborResponseError,
+    HarborTimeoutError,
+    WrongEventLoopError,
     error_class_for,
 )
 from harbor_replication._paging import Page
 from harbor_replication._retry import parse_retry_after
 from harbor_replication._shapes import complete_and_check, unknown_keys, wrong_field
-from harbor_replication.query import QueryValue, encode_query
-from harbor_replication_api.models import (
+
+# From the public models module, which also gives every model a readable repr.
+from harbor_replication.models import (
+    UNSET,
     Registry,
     RegistryInfo,
     RegistryPing,
@@ -35,9 +42,10 @@ from harbor_replication_api.models import (
     ReplicationExecution,
     ReplicationPolicy,
     ReplicationTask,
-    StartReplicationExecution,
+    Unset,
 )
-from harbor_replication_api.types import UNSET, Unset
+from harbor_replication.query import QueryValue, encode_query
+from harbor_replication_api.models import StartReplicationExecution
 
 T = TypeVar("T")
 M = TypeVar(
@@ -195,11 +203,11 @@ def _parse_item(data: Any, model: type[M]) -> M:
         item = model.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _MalformedResponse(f"not a valid {model.__name__}: {exc}") from exc
-    field = complete_and_check(item)
-    if field is not None:
-        value = repr(getattr(item, field))
+    misfit = complete_and_check(item)
+    if misfit is not None:
+        value = repr(misfit.value)
         shown = value if len(value) <= 60 else value[:57] + "..."
-        raise _MalformedResponse(f"not a valid {model.__name__}: {field} is {shown}")
+        raise _MalformedResponse(f"not a valid {model.__name__}: {misfit.path} is {shown}")
     return item
 
 
@@ -274,6 +282,35 @@ def api_error(operation: str, response: httpx.Response) -> HarborAPIError:
 def _request_path(request: httpx.Request) -> str:
     """The path and query as sent, still percent-encoded, as Harbor's logs show them."""
     return request.url.raw_path.decode("ascii", "replace")
+
+
+def transport_error(operation: str, exc: httpx.HTTPError) -> HarborConnectionError:
+    """The exception for a request that got no HTTP answer.
+
+    A timeout caused by an OS error other than a timeout is a connection failure: the
+    httpx-aiohttp transport reports a refused connection as ``ConnectTimeout``.
+    """
+    cause = exc.__cause__
+    refused = isinstance(cause, OSError) and not isinstance(cause, TimeoutError)
+    if isinstance(exc, httpx.TimeoutException) and not refused:
+        return HarborTimeoutError(f"{operation}: timed out ({type(exc).__name__})")
+    detail = f"{type(cause).__name__}: {cause}" if refused else f"{type(exc).__name__}: {exc}"
+    return HarborConnectionError(f"{operation}: {detail}")
+
+
+def closed_client_error(client: str, operation: str) -> ClientClosedError:
+    return ClientClosedError(
+        f"{operation}: this {client} is closed; create a new one (or keep using this one "
+        "inside its with block)"
+    )
+
+
+def wrong_loop_error(operation: str) -> WrongEventLoopError:
+    return WrongEventLoopError(
+        f"{operation}: this AsyncReplicationClient first ran in another event loop, which "
+        "owns its connections; create the client inside the coroutine that uses it (one per "
+        "asyncio.run())"
+    )
 
 
 def finish(call: Call[T], response: httpx.Response) -> T:
@@ -539,6 +576,22 @@ def get_registry_adapter_infos() -> Call[dict[str, RegistryProviderInfo]]:
     return Call("get_registry_adapter_infos", request, _parse_adapter_infos, True)
 
 
+def _parse_harbor_version(response: httpx.Response) -> str:
+    info = _json(response)
+    if not isinstance(info, dict):
+        raise _MalformedResponse("expected a JSON object of system information")
+    version = info.get("harbor_version", "")
+    if not isinstance(version, str):
+        raise _MalformedResponse(f"harbor_version is not a string: {version!r}")
+    return version
+
+
+def get_harbor_version() -> Call[str]:
+    # /systeminfo is outside the replication API, so outside the generated endpoints.
+    request = {"method": "get", "url": "/systeminfo"}
+    return Call("get_harbor_version", request, _parse_harbor_version, True)
+
+
 def _model_input(model: type[Any], value: Any, what: str) -> Any:
     """``value`` (a model or a mapping) as a ``model`` whose fields hold the right types.
 
@@ -554,10 +607,9 @@ def _model_input(model: type[Any], value: Any, what: str) -> Any:
             raise ValueError(f"not a valid {what}: unknown field(s) {', '.join(unknown)}")
     else:
         raise ValueError(f"{what} must be a {model.__name__} or a mapping, got {value!r}")
-    field = wrong_field(instance)
-    if field is not None:
-        shown = type(getattr(instance, field)).__name__
-        raise ValueError(f"not a valid {what}: {field.rstrip('_')} has the wrong type ({shown})")
+    misfit = wrong_field(instance)
+    if misfit is not None:
+        raise FieldTypeError(what, misfit.path, misfit.value, misfit.expected)
     return instance
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 __all__ = [
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "ErrorDetail",
+    "FieldTypeError",
     "ForbiddenError",
     "HarborAPIError",
     "HarborConnectionError",
@@ -23,6 +25,7 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
+    "WrongEventLoopError",
 ]
 
 
@@ -34,6 +37,23 @@ class QueryError(HarborError, ValueError):
     """A query Harbor's ``q`` grammar cannot express; raised before any request is sent."""
 
 
+class FieldTypeError(ValueError):
+    """A policy or registry argument holding a value of the wrong type; raised before any
+    request is sent. ``path`` names it as Harbor's keys do (``src_registry.id``,
+    ``filters[0].value``), ``expected`` the type names that fit there."""
+
+    def __init__(self, what: str, path: str, value: object, expected: Sequence[str]) -> None:
+        self.path = path
+        self.value = value
+        self.expected = tuple(expected)
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        super().__init__(
+            f"not a valid {what}: {path} is {shown} ({type(value).__name__}), expected "
+            f"{' or '.join(self.expected)}"
+        )
+
+
 class HarborConnectionError(HarborError):
     """The request did not get an HTTP answer (connection, TLS or protocol failure).
 
@@ -43,6 +63,20 @@ class HarborConnectionError(HarborError):
 
 class HarborTimeoutError(HarborConnectionError):
     """Connecting, sending or reading took longer than the client's timeout."""
+
+
+class ClientClosedError(HarborError, RuntimeError):
+    """A request on a client that was closed (``close()``, ``aclose()`` or the end of its
+    ``with`` block); nothing was sent. Make a new client."""
+
+
+class WrongEventLoopError(HarborError, RuntimeError):
+    """An async client used from an event loop other than the one it first ran in.
+
+    Its pooled connections belong to that first loop (closed, after ``asyncio.run()``
+    returned), so nothing was sent. Create the client inside the coroutine that uses it,
+    one per ``asyncio.run()``.
+    """
 
 
 class WaitTimeoutError(HarborError):

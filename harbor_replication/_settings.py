@@ -78,7 +78,16 @@ def check_verify(verify: object) -> VerifyTypes:
         # httpx deprecates a path; a context built from it is what it asks for instead.
         if os.path.isdir(verify):
             return ssl.create_default_context(capath=verify)
-        return ssl.create_default_context(cafile=verify)
+        try:
+            return ssl.create_default_context(cafile=verify)
+        except ssl.SSLError as exc:
+            raise ValueError(
+                f"{verify}: no PEM CA certificate in it ({exc.reason or exc}); give a file of "
+                "-----BEGIN CERTIFICATE----- blocks (from DER: openssl x509 -inform der "
+                f"-in {verify} -out ca.pem)"
+            ) from None
+        except OSError as exc:
+            raise ValueError(f"{verify}: cannot read the CA bundle: {exc.strerror}") from None
     raise ValueError(f"verify must be a bool, a CA bundle path or an SSLContext, got {verify!r}")
 
 

@@ -98,17 +98,43 @@ def _fields(model: type) -> tuple[tuple[str, _Check], ...]:
     return checks
 
 
-def _fits(check: _Check, value: Any, complete: bool) -> bool:
+@dataclass(frozen=True, slots=True)
+class Misfit:
+    """A value of the wrong type: where (``src_registry.id``, ``filters[1].value``, with
+    Harbor's key names), what it is, and the type names that would fit there."""
+
+    path: str
+    value: Any
+    expected: tuple[str, ...]
+
+
+def _expected(check: _Check) -> tuple[str, ...]:
+    names = [kind.__name__ for kind in check.exact if kind not in (type(None), Unset)]
+    names += [model.__name__ for model in check.models]
+    if check.items is not None:
+        names.append("list")
+    return tuple(sorted(names))
+
+
+def _misfit(check: _Check, value: Any, complete: bool) -> Misfit | None:
     kind = type(value)
     if kind in check.exact:
-        return True
+        return None
     if kind is list and check.items is not None:
-        items = check.items
-        return all(_fits(items, item, complete) for item in value)
-    return kind in check.models and _walk(value, complete) is None
+        for index, item in enumerate(value):
+            inner = _misfit(check.items, item, complete)
+            if inner is not None:
+                return Misfit(f"[{index}]{inner.path}", inner.value, inner.expected)
+        return None
+    if kind in check.models:
+        inner = _walk(value, complete)
+        if inner is None:
+            return None
+        return Misfit(f".{inner.path}", inner.value, inner.expected)
+    return Misfit("", value, _expected(check))
 
 
-def _walk(instance: Any, complete: bool) -> str | None:
+def _walk(instance: Any, complete: bool) -> Misfit | None:
     for name, check in _fields(type(instance)):
         value = getattr(instance, name)
         kind = type(value)
@@ -118,18 +144,21 @@ def _walk(instance: Any, complete: bool) -> str | None:
         elif kind is datetime.datetime and check.is_time:
             if complete and value.year == 1:
                 setattr(instance, name, None)
-        elif kind not in check.exact and not _fits(check, value, complete):
-            return name
+        elif kind not in check.exact:
+            misfit = _misfit(check, value, complete)
+            if misfit is not None:
+                key = name.rstrip("_")
+                return Misfit(key + misfit.path, misfit.value, misfit.expected)
     return None
 
 
-def complete_and_check(instance: Any) -> str | None:
-    """Give the fields Harbor left out their zero value; return the first wrong field or None."""
+def complete_and_check(instance: Any) -> Misfit | None:
+    """Give the fields Harbor left out their zero value; return the first wrong value or None."""
     return _walk(instance, complete=True)
 
 
-def wrong_field(instance: Any) -> str | None:
-    """The first field of a model (and the models in it) holding a value of the wrong type."""
+def wrong_field(instance: Any) -> Misfit | None:
+    """The first value in a model (and the models in it) of the wrong type, or None."""
     return _walk(instance, complete=False)
 
 

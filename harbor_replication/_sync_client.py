@@ -23,7 +23,7 @@ from harbor_replication._core import (
     RegistryPingInput,
     RegistryUpdateInput,
 )
-from harbor_replication._errors import HarborConnectionError, HarborTimeoutError, WaitTimeoutError
+from harbor_replication._errors import WaitTimeoutError
 from harbor_replication._paging import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
@@ -135,6 +135,8 @@ class ReplicationClient:
     # --- plumbing ----------------------------------------------------------------------
 
     def _send(self, call: _core.Call[T]) -> T:
+        if self._http.is_closed:
+            raise _core.closed_client_error(type(self).__name__, call.operation)
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -160,10 +162,8 @@ class ReplicationClient:
             # The client's bound on requests in flight: waiting here is not timed.
             with self._slots:
                 response = self._http.send(request)
-        except httpx.TimeoutException as exc:
-            raise HarborTimeoutError(f"{call.operation}: timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise HarborConnectionError(f"{call.operation}: {type(exc).__name__}: {exc}") from exc
+            raise _core.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",
@@ -179,6 +179,13 @@ class ReplicationClient:
 
     def _collect(self, call: PagedCall[T]) -> list[T]:
         return [item for item in self._pages.walk(call, ramp=False)]
+
+    def get_harbor_version(self) -> str:
+        """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
+
+        Harbor tells it to signed-in users only: empty when it did not.
+        """
+        return self._send(_core.get_harbor_version())
 
     # --- executions --------------------------------------------------------------------
 

@@ -2,9 +2,15 @@
 
 They are the attrs classes generated from Harbor's API description (package
 ``harbor_replication_api``). Fields Harbor did not send are ``UNSET``; a time Harbor has
-not set yet (its zero time) is ``None``.
+not set yet (its zero time) is ``None``. Their ``repr`` shows the fields that are set
+(``UNSET`` ones and empty ``additional_properties`` are left out).
 """
 
+from typing import Any
+
+import attrs
+
+import harbor_replication_api.models as _generated
 from harbor_replication_api.models import (
     FilterStyle,
     Registry,
@@ -45,3 +51,26 @@ __all__ = [
     "ReplicationTriggerSettings",
     "Unset",
 ]
+
+
+def _repr_of_set_fields(model: Any) -> str:
+    shown = []
+    for field in attrs.fields(type(model)):
+        value = getattr(model, field.name)
+        if isinstance(value, Unset) or (field.name == "additional_properties" and not value):
+            continue
+        shown.append(f"{field.name}={value!r}")
+    return f"{type(model).__name__}({', '.join(shown)})"
+
+
+def _repr_of_unset(unset: object) -> str:
+    return "UNSET"
+
+
+# The generated code is rewritten by `make generate`, so its reprs are replaced here: the
+# default ones list every field, most as <Unset object at 0x...>.
+Unset.__repr__ = _repr_of_unset  # type: ignore[method-assign]
+for _name in dir(_generated):
+    _model = getattr(_generated, _name)
+    if isinstance(_model, type) and attrs.has(_model):
+        _model.__repr__ = _repr_of_set_fields  # type: ignore[method-assign]

@@ -1,9 +1,9 @@
-"""Write the synchronous client from the asyncio one, so the two cannot drift.
+"""Write the synchronous modules from their asyncio sources, so the twins cannot drift.
 
-``harbor_replication/_async_client.py`` is the source; this rewrites its async
-constructs into their blocking twins (the approach of httpcore's unasync script) and
-formats the result. ``python -m openapi.unasync`` writes ``_sync_client.py``;
-``--check`` exits 1 when the committed file is stale.
+``harbor_replication/_async_client.py`` and ``harbor_replication/ascode/_async_shell.py``
+are sources; this rewrites their async constructs into blocking twins (the approach of
+httpcore's unasync script) and formats the result. ``python -m openapi.unasync`` writes
+``_sync_client.py`` and ``ascode/_sync_shell.py``; ``--check`` exits 1 when one is stale.
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "harbor_replication" / "_async_client.py"
 TARGET = ROOT / "harbor_replication" / "_sync_client.py"
-
-HEADER = '''"""The blocking client.
-
-Generated from ``_async_client.py`` by ``python -m openapi.unasync``: do not edit.
-"""
-'''
+ASCODE_SOURCE = ROOT / "harbor_replication" / "ascode" / "_async_shell.py"
+ASCODE_TARGET = ROOT / "harbor_replication" / "ascode" / "_sync_shell.py"
+# Source, target, and the first line of the target's docstring.
+PAIRS: list[tuple[Path, Path, str]] = [
+    (SOURCE, TARGET, "The blocking client."),
+    (ASCODE_SOURCE, ASCODE_TARGET, "Replication as code with the blocking client."),
+]
 
 # Applied in order, on whole words.
 REWRITES: list[tuple[str, str]] = [
+    # Blocks that only an asyncio client needs (its event loop), between these markers.
+    (r"(?s)^[ \t]*# async-only\{\n.*?^[ \t]*# \}async-only\n", ""),
     (r"^import asyncio\n", ""),
     (r"\basyncio\.sleep\b", "time.sleep"),
     (r"\bAsyncReplicationClient\b", "ReplicationClient"),
@@ -40,6 +43,9 @@ REWRITES: list[tuple[str, str]] = [
     (r"\bawait ", ""),
     (r"\bAn asyncio client\b", "A blocking client"),
     (r"\b_async_pages\b", "_sync_pages"),
+    (r"\b_async_bounded\b", "_sync_bounded"),
+    (r"\b_async_client\b", "_sync_client"),
+    (r"\bAwaitable\[([\w |]+)\]", r"\1"),
 ]
 
 
@@ -48,12 +54,14 @@ def _docstring_end(text: str) -> int:
     return text.index('"""', start + 3) + 3
 
 
-def unasync(source: str) -> str:
-    """The synchronous module for the asyncio module ``source``, unformatted."""
+def unasync(source: str, name: str = SOURCE.name, title: str = PAIRS[0][2]) -> str:
+    """The synchronous module for the asyncio module ``source`` (file ``name``), unformatted."""
     body = source[_docstring_end(source) :].lstrip("\n")
     for pattern, replacement in REWRITES:
         body = re.sub(pattern, replacement, body, flags=re.MULTILINE)
-    return f"{HEADER}\n{body}"
+    note = f"Generated from ``{name}`` by ``python -m openapi.unasync``: do not edit."
+    header = f'"""{title}\n\n{note}\n"""\n'
+    return f"{header}\n{body}"
 
 
 def _ruff(arguments: list[str], code: str) -> str:
@@ -66,27 +74,28 @@ def _ruff(arguments: list[str], code: str) -> str:
 
 
 def formatted(code: str) -> str:
-    """``code`` with its imports sorted and formatted as ruff does in this project."""
-    return _ruff(["format"], _ruff(["check", "--fix-only", "--select", "I"], code))
+    """``code`` with its imports sorted (unused ones dropped) and formatted as ruff does."""
+    return _ruff(["format"], _ruff(["check", "--fix-only", "--select", "I,F401"], code))
 
 
-def expected_sync_client() -> str:
-    return formatted(unasync(SOURCE.read_text(encoding="utf-8")))
+def expected(source: Path, title: str) -> str:
+    """The generated twin of ``source``, formatted."""
+    return formatted(unasync(source.read_text(encoding="utf-8"), source.name, title))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if the sync client is stale")
     args = parser.parse_args()
-    expected = expected_sync_client()
-    if args.check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != expected:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run python -m openapi.unasync")
-            return 1
-        return 0
-    TARGET.write_text(expected, encoding="utf-8")
-    return 0
+    stale = 0
+    for source, target, title in PAIRS:
+        text = expected(source, title)
+        if not args.check:
+            target.write_text(text, encoding="utf-8")
+        elif (target.read_text(encoding="utf-8") if target.exists() else "") != text:
+            print(f"{target.relative_to(ROOT)} is stale: run python -m openapi.unasync")
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":

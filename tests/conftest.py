@@ -54,6 +54,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(line)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_contexts(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI never reads the contexts file of the user running the tests."""
+    config = tmp_path_factory.getbasetemp() / "no-contexts" / "config.yaml"
+    monkeypatch.setenv("HARBOR_REPLICATION_CONFIG", str(config))
+    monkeypatch.delenv("HARBOR_CONTEXT", raising=False)
+
+
 @pytest.fixture
 def no_backoff() -> Iterator[None]:
     """Retries happen as configured (attempts capped by each client's max_retries), unwaited."""

@@ -1,10 +1,16 @@
-"""The blocking client is generated from the asyncio one and must not drift from it."""
+"""The blocking twins are generated from their asyncio sources and must not drift from them."""
 
-from openapi.unasync import TARGET, expected_sync_client
+from pathlib import Path
+
+import pytest
+
+from openapi.unasync import PAIRS, expected
 
 
-def test_sync_client_is_generated_from_the_async_client() -> None:
-    assert TARGET.read_text(encoding="utf-8") == expected_sync_client(), (
-        "harbor_replication/_sync_client.py is stale: run `make generate` "
-        "or `python -m openapi.unasync`"
+@pytest.mark.parametrize(("source", "target", "title"), PAIRS, ids=[p[1].name for p in PAIRS])
+def test_sync_twin_is_generated_from_its_async_source(
+    source: Path, target: Path, title: str
+) -> None:
+    assert target.read_text(encoding="utf-8") == expected(source, title), (
+        f"{target.name} is stale: run `make generate` or `python -m openapi.unasync`"
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from harbor_replication import __version__
+from harbor_replication.cli._ascode import apply, diff, export, plan
+from harbor_replication.cli._contexts import context
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
@@ -13,17 +15,20 @@ from harbor_replication.cli._simulate import simulate
 
 __all__ = ["ExitStatus", "cli", "main"]
 
+OUTPUT_FORMAT = click.Choice(["table", "json", "yaml"], case_sensitive=False)
+
 EPILOG = """\b
 Exit status:
     0  succeeded (or, after --wait, the execution succeeded)
-    1  the execution failed
-    2  the execution was stopped
-    3  timed out waiting (--timeout); the execution goes on
+    1  the execution failed (log --follow: the task failed)
+    2  the execution was stopped (log --follow: the task was stopped); plan: changes
+       pending; diff: the Harbors differ
+    3  timed out waiting (start/stop --timeout); the execution goes on
     4  usage or input error, found before sending (bad option, unreadable or invalid
        file, missing secret without a terminal, declined confirmation)
     5  API or connection error, Harbor's own 400 included (Harbor's message and
        request id on stderr)
-  130  interrupted (Ctrl-C) while waiting; the execution goes on
+  130  interrupted (Ctrl-C); an execution started or being stopped goes on
 
 \b
 Example:
@@ -55,10 +60,45 @@ Example:
 @click.option(
     "-o",
     "--output",
-    type=click.Choice(["table", "json", "yaml"]),
+    type=OUTPUT_FORMAT,
     default="table",
     show_default=True,
-    help="json and yaml print whole models and nothing else on stdout",
+    help="json and yaml print whole models and nothing else on stdout (also accepted after "
+    "the command)",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="HARBOR_TIMEOUT",
+    show_envvar=True,
+    metavar="SECONDS",
+    help="how long to wait for each HTTP answer (default: 10 to connect, 30 to read); "
+    "start/stop --timeout is the overall wait",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    envvar="HARBOR_RETRIES",
+    show_envvar=True,
+    metavar="N",
+    help="retries after a connection failure, timeout, 429, 502, 503 or 504 (default 3; "
+    "a start is retried only if it never left this machine)",
+)
+@click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    envvar="HARBOR_CONTEXT",
+    show_envvar=True,
+    metavar="NAME",
+    help="the Harbor of this config context (export, plan, apply, diff take several)",
+)
+@click.option(
+    "--config",
+    envvar="HARBOR_REPLICATION_CONFIG",
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="the contexts file (default: config.yaml in the user's config directory)",
 )
 @click.option("--debug", is_flag=True, help="log HTTP requests; tracebacks on errors")
 @click.version_option(__version__, "-V", "--version", prog_name="harbor-replication")
@@ -71,6 +111,10 @@ def cli(
     ca_cert: str | None,
     insecure: bool,
     output: str,
+    timeout: float | None,
+    retries: int | None,
+    contexts: tuple[str, ...],
+    config: str | None,
     debug: bool,
 ) -> None:
     """Harbor replication from a terminal: policies, executions, tasks, logs, registries."""
@@ -83,11 +127,59 @@ def cli(
         # The library logs each request (credentials redacted) and its answer's request id.
         logging.getLogger("harbor_replication").setLevel(logging.DEBUG)
     verify: bool | str = ca_cert or not insecure
-    ctx.obj = Session(url, username or None, secret, verify, output, debug)
+    given = frozenset(
+        name
+        for name in ("url", "username", "secret")
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    )
+    ctx.obj = Session(
+        url,
+        username or None,
+        secret,
+        verify,
+        output,
+        debug,
+        timeout,
+        retries,
+        contexts=contexts,
+        config=config,
+        given_on_command_line=given,
+    )
+
+
+def _output_after_the_command(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> None:
+    if value is not None:
+        ctx.find_object(Session).output = value  # type: ignore[union-attr]
+
+
+def accept_output_option(command: click.Command) -> None:
+    """Lets ``-o/--output`` follow ``command`` (and the commands under it) too."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            accept_output_option(subcommand)
+        return
+    command.params.append(
+        click.Option(
+            ["-o", "--output"],
+            type=OUTPUT_FORMAT,
+            expose_value=False,
+            callback=_output_after_the_command,
+            help="as the global -o/--output",
+        )
+    )
 
 
 for command in (policies, executions, start, stop, tasks, log, registries, simulate):
     cli.add_command(command)
+    if command is not simulate:  # it hands its options on to the simulator's own parser
+        accept_output_option(command)
+# Replication as code and contexts; export's -o is its output file, as the issue asks.
+for command in (export, plan, apply, diff, context):
+    cli.add_command(command)
+    if command is not export:
+        accept_output_option(command)
 
 
 def main() -> None:

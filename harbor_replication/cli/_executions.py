@@ -9,9 +9,17 @@ import click
 
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
-from harbor_replication.cli._output import details, emit, report, say, table
-from harbor_replication.cli._progress import follow
-from harbor_replication.cli._session import Session, pass_session
+from harbor_replication.cli._output import details, emit, emit_list, report, say, table
+from harbor_replication.cli._progress import EXIT_FOR_STATUS, follow
+from harbor_replication.cli._session import (
+    CommandError,
+    ExitStatus,
+    Session,
+    api_error_line,
+    command_error,
+    interrupted,
+    pass_session,
+)
 
 if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
@@ -45,8 +53,10 @@ def executions() -> None:
 @click.option(
     "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
 )
-@click.option("--status", type=click.Choice(EXECUTION_STATUSES))
-@click.option("--trigger", type=click.Choice(["manual", "scheduled", "event_based"]))
+@click.option("--status", type=click.Choice(EXECUTION_STATUSES, case_sensitive=False))
+@click.option(
+    "--trigger", type=click.Choice(["manual", "scheduled", "event_based"], case_sensitive=False)
+)
 @paging_options
 @pass_session
 def list_executions(
@@ -62,7 +72,9 @@ def list_executions(
     found = session.client().get_replications(
         sort, policy_id, status, trigger, page_size=page_size, limit=limit
     )
-    emit(session, found, lambda: table(EXECUTION_COLUMNS, (e.to_dict() for e in found)))
+    emit_list(
+        session, found, lambda: table(EXECUTION_COLUMNS, (e.to_dict() for e in found)), "executions"
+    )
 
 
 @executions.command("show")
@@ -98,7 +110,7 @@ def start(
     from harbor_replication import location_id
 
     client = session.client()
-    execution_id = location_id(client.start_replication(policy_id))
+    execution_id = location_id(_start(session, policy_id))
     if wait or timeout is not None:
         say(session, f"Started execution {execution_id} of policy {policy_id}.")
         ctx.exit(follow(session, execution_id, timeout, poll_interval))
@@ -108,6 +120,33 @@ def start(
         f"Started execution {execution_id} of policy {policy_id}.",
         f"Follow it: harbor-replication executions show {execution_id}",
     )
+
+
+def _start(session: Session, policy_id: int) -> str:
+    """Start the policy; a failure says what to do next."""
+    from harbor_replication import HarborConnectionError, PreconditionFailedError, ServerError
+
+    check = f"check with: harbor-replication executions list --policy {policy_id}"
+    try:
+        return session.client().start_replication(policy_id)
+    except KeyboardInterrupt:
+        raise interrupted(
+            f"interrupted; the execution may or may not have started: {check}"
+        ) from None
+    except PreconditionFailedError as exc:
+        # Harbor's only 412 to a start: the policy is disabled (docs/harbor-behaviour.md §14).
+        raise CommandError(
+            f"{api_error_line(exc)}; enable the policy with: "
+            f"harbor-replication policies update {policy_id} --enabled"
+        ) from exc
+    except (ServerError, HarborConnectionError) as exc:
+        error = command_error(exc, session)
+        # A proxy's 502-504 or a lost answer may come after Harbor started it.
+        if error is None or (isinstance(exc, ServerError) and exc.status_code < 502):
+            raise
+        raise CommandError(
+            f"{error.message}; the execution may or may not have started: {check}"
+        ) from exc
 
 
 @click.command()
@@ -133,7 +172,7 @@ def stop(
     client.stop_replication(execution_id)
     if wait or timeout is not None:
         say(session, f"Stopping execution {execution_id}.")
-        ctx.exit(follow(session, execution_id, timeout, poll_interval))
+        ctx.exit(follow(session, execution_id, timeout, poll_interval, stopping=True))
     report(
         session,
         lambda: client.get_replication(execution_id),
@@ -143,7 +182,7 @@ def stop(
 
 @click.command()
 @execution_id_argument
-@click.option("--status", type=click.Choice(TASK_STATUSES))
+@click.option("--status", type=click.Choice(TASK_STATUSES, case_sensitive=False))
 @click.option("--resource-type", metavar="TYPE", help="image, artifact, chart, ...")
 @paging_options
 @pass_session
@@ -160,24 +199,22 @@ def tasks(
     found = session.client().get_replication_tasks(
         execution_id, status, resource_type, sort, page_size=page_size, limit=limit
     )
-    emit(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)))
+    emit_list(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)), "tasks")
 
 
-def _task_running(client: ReplicationClient, execution_id: int, task_id: int) -> bool:
-    """Whether the task has not ended yet.
+def _task_status(client: ReplicationClient, execution_id: int, task_id: int) -> str | None:
+    """The task's status; None when the execution has no such task.
 
     Harbor has no GET for one task. Newest start first, the running tasks (as many as the
     job service has workers) come before the merely scheduled ones, which have no start
     time yet: a running task is found within a page or two.
     """
-    from harbor_replication import FINAL_STATUSES
-
     in_progress = client.iter_replication_tasks(
         execution_id, status="InProgress", sort="-start_time", page_size=100
     )
     for task in in_progress:
         if task.id == task_id:
-            return True
+            return "InProgress"
         if not task.start_time:
             break
     # Not seen running; but tasks ending between two page reads move the later pages
@@ -185,8 +222,8 @@ def _task_running(client: ReplicationClient, execution_id: int, task_id: int) ->
     # end: its pages do not move, so it tells for sure.
     for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
         if task.id == task_id:
-            return task.status not in FINAL_STATUSES
-    return False
+            return str(task.status)
+    return None
 
 
 @click.command()
@@ -197,10 +234,19 @@ def _task_running(client: ReplicationClient, execution_id: int, task_id: int) ->
 )
 @poll_option
 @pass_session
+@click.pass_context
 def log(
-    session: Session, execution_id: int, task_id: int, keep_following: bool, poll_interval: float
+    ctx: click.Context,
+    session: Session,
+    execution_id: int,
+    task_id: int,
+    keep_following: bool,
+    poll_interval: float,
 ) -> None:
-    """Print a task's log (plain text in every output format)."""
+    """Print a task's log (plain text in every output format).
+
+    With --follow, exit with the task's outcome: 0 succeeded, 1 failed, 2 stopped.
+    """
     from harbor_replication import FINAL_STATUSES
 
     client = session.client()
@@ -220,12 +266,21 @@ def log(
             keep_following and client.get_replication(execution_id).status in FINAL_STATUSES
         )
         text, grew = print_new_lines()
-        if not keep_following or execution_ended:
+        if not keep_following:
             return
+        if execution_ended:
+            status = _task_status(client, execution_id, task_id)
+            break
         # A task with a log has started; once the log stands still, ask whether it still runs.
         # (Without a log it may still be pending: the execution's end is what ends it then.)
-        if text and not grew and not _task_running(client, execution_id, task_id):
-            # It may have ended after the log above was read: its last lines are written now.
-            print_new_lines()
-            return
+        if text and not grew:
+            status = _task_status(client, execution_id, task_id)
+            if status is None or status in FINAL_STATUSES:
+                # It may have ended after the log above was read: its last lines are written now.
+                print_new_lines()
+                break
         time.sleep(poll_interval)
+    exit_status = EXIT_FOR_STATUS.get(status or "", ExitStatus.SUCCEEDED)
+    if exit_status != ExitStatus.SUCCEEDED:
+        click.echo(f"harbor-replication: task {task_id} {status}", err=True)
+    ctx.exit(exit_status)

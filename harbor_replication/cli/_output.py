@@ -57,6 +57,17 @@ def emit(
         emit_data(session, data.to_dict())
 
 
+def emit_list(
+    session: Session, items: Sequence[Model], table: Callable[[], RenderableType], noun: str
+) -> None:
+    """Print a listing; an empty one says ``no <noun>`` on stderr (and prints no table)."""
+    if not items:
+        click.echo(f"no {noun}", err=True)
+        if not session.machine_output:
+            return
+    emit(session, items, table)
+
+
 def emit_data(session: Session, payload: Any) -> None:
     """Print plain data as JSON or YAML (the machine-readable formats)."""
     if session.output == "json":

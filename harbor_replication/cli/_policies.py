@@ -15,6 +15,7 @@ from harbor_replication.cli._output import (
     changed_fields,
     details,
     emit,
+    emit_list,
     report,
     table,
 )
@@ -92,7 +93,7 @@ def list_policies(
     found = session.client().get_replication_policies(
         q, sort=sort, page_size=page_size, limit=limit
     )
-    emit(session, found, lambda: table(COLUMNS, (p.to_dict() for p in found)))
+    emit_list(session, found, lambda: table(COLUMNS, (p.to_dict() for p in found)), "policies")
 
 
 @policies.command("show")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
@@ -139,6 +140,14 @@ class _LiveProgress:
         )
 
 
+def _ran(execution: ReplicationExecution) -> str:
+    """How long the execution ran, from Harbor's own times, once it has ended."""
+    start, end = execution.start_time, execution.end_time
+    if not isinstance(start, dt.datetime) or not isinstance(end, dt.datetime):
+        return ""
+    return f" after running {(end - start).total_seconds():.1f}s"
+
+
 def _summary(
     session: Session, execution_id: int, execution: ReplicationExecution, waited: float
 ) -> None:
@@ -146,7 +155,8 @@ def _summary(
     say(
         session,
         f"Execution {execution_id} of policy {execution.policy_id}: "
-        f"{status_word(execution.status)} after {waited:.1f}s. {counts['total']} tasks: "
+        f"{status_word(execution.status)}{_ran(execution)}, waited {waited:.1f}s. "
+        f"{counts['total']} tasks: "
         f"{counts['succeed']} succeeded, {counts['failed']} failed, "
         f"{counts['stopped']} stopped, {counts['in_progress']} in progress.",
     )
@@ -163,8 +173,18 @@ def _summary(
     say(session, f"Read a task's log: harbor-replication log {execution_id} TASK_ID")
 
 
-def follow(session: Session, execution_id: int, timeout: float | None, poll_interval: float) -> int:
-    """Wait for the execution to end, showing progress; print a summary; return the exit status."""
+def follow(
+    session: Session,
+    execution_id: int,
+    timeout: float | None,
+    poll_interval: float,
+    *,
+    stopping: bool = False,
+) -> int:
+    """Wait for the execution to end, showing progress; print a summary; return the exit status.
+
+    ``stopping``: a stop was asked for, so the messages do not suggest asking again.
+    """
     from harbor_replication import FINAL_STATUSES, WaitTimeoutError
 
     client = session.client()
@@ -183,6 +203,11 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
         waited = time.monotonic() - started
         reporter(read, waited)
 
+    goes_on = (
+        f"is being stopped (see: harbor-replication executions show {execution_id})"
+        if stopping
+        else f"goes on (stop it with: harbor-replication stop {execution_id})"
+    )
     timed_out: WaitTimeoutError | None = None
     try:
         with reporter:
@@ -199,20 +224,12 @@ def follow(session: Session, execution_id: int, timeout: float | None, poll_inte
                 execution = client.get_replication(execution_id)
                 on_progress(execution)
     except KeyboardInterrupt:
-        click.echo(
-            f"\ninterrupted; execution {execution_id} goes on "
-            f"(stop it with: harbor-replication stop {execution_id})",
-            err=True,
-        )
+        click.echo(f"\ninterrupted; execution {execution_id} {goes_on}", err=True)
         return ExitStatus.INTERRUPTED
     _report(session, execution_id, execution, waited)
     if timed_out is None or execution.status in FINAL_STATUSES:
         return EXIT_FOR_STATUS.get(status_word(execution.status), ExitStatus.FAILED)
-    click.echo(
-        f"harbor-replication: {timed_out}; it goes on "
-        f"(stop it with: harbor-replication stop {execution_id})",
-        err=True,
-    )
+    click.echo(f"harbor-replication: {timed_out}; execution {execution_id} {goes_on}", err=True)
     return ExitStatus.TIMED_OUT
 
 

@@ -20,6 +20,7 @@ from harbor_replication.cli._output import (
     details,
     emit,
     emit_data,
+    emit_list,
     report,
     say,
     show,
@@ -67,7 +68,7 @@ def list_registries(
 ) -> None:
     """List registry endpoints (keys that filter: name, type, url, description, ...)."""
     found = session.client().get_registries(q, sort=sort, page_size=page_size, limit=limit)
-    emit(session, found, lambda: table(COLUMNS, (r.to_dict() for r in found)))
+    emit_list(session, found, lambda: table(COLUMNS, (r.to_dict() for r in found)), "registries")
 
 
 @registries.command("show")

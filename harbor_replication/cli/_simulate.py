@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 from typing import NoReturn
 
 import click
+
+from harbor_replication.cli._session import usage_error
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -40,6 +43,11 @@ def simulate(ctx: click.Context) -> None:
     args = parser.parse_args(ctx.args)
     try:
         config = config_from_args(args)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
-    serve(config, args.host, args.port)
+        serve(config, args.host, args.port)
+    except ValueError as exc:  # an option's value or the seed file
+        raise usage_error(str(exc)) from exc
+    except OSError as exc:
+        hint = "; pick another --port (0: a free one)" if exc.errno == errno.EADDRINUSE else ""
+        raise usage_error(
+            f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}{hint}"
+        ) from exc

@@ -14,7 +14,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     add_arguments(parser)
     args = parser.parse_args(argv)
-    serve(config_from_args(args), args.host, args.port)
+    try:
+        serve(config_from_args(args), args.host, args.port)
+    except (ValueError, OSError) as exc:  # an option's value, the seed file, a busy port
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ._errors import ErrorReply
 from ._model import LOCAL_REGISTRY_ID
 
 if TYPE_CHECKING:
@@ -94,8 +95,13 @@ BUILT_IN_SEED: dict[str, Any] = {
 
 
 def read_seed_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except OSError as exc:
+        raise ValueError(f"seed file {path}: {exc.strerror}") from None
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ValueError(f"seed file {path}: not JSON or YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a seed file holds a mapping")
     unknown = set(data) - {"local", "registries", "policies"}
@@ -111,8 +117,14 @@ def load_seed(state: SimulatorState, path: Path | None) -> None:
     for body in seed.get("registries", []):
         registry_id = state.create_registry({k: v for k, v in body.items() if k != "artifacts"})
         _add_artifacts(state, registry_id, body.get("artifacts", []))
-    for body in seed.get("policies", []):
-        state.create_policy(body, creator=state.config.admin_username)
+    for index, body in enumerate(seed.get("policies", [])):
+        try:
+            state.create_policy(body, creator=state.config.admin_username)
+        except ErrorReply as exc:
+            name = body.get("name") if isinstance(body, Mapping) else None
+            raise ValueError(
+                f"seed file {path}: policy {name!r} (policies[{index}]): {exc.message}"
+            ) from None
 
 
 def _add_artifacts(

@@ -250,8 +250,8 @@ def serve(
         server.force_exit = server.should_exit  # a second signal cuts open connections off
         server.should_exit = True
 
-    previous = {sig: signal.signal(sig, stop) for sig in _STOP_SIGNALS}
     sock = _listen(host, port)
+    previous = {sig: signal.signal(sig, stop) for sig in _STOP_SIGNALS}
     try:
         thread = _serve_in_thread(server, sock)
         url = _base_url(sock, config)

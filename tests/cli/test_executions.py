@@ -156,11 +156,15 @@ def test_timeout_exits_3_and_stop_wait_exits_2() -> None:
         assert "did not finish within 0.6s" in timed_out.stderr
         execution_id = timed_out.stdout.split("Started execution ")[1].split()[0]
         # The summary still tells where the execution stands (not begun: the clock stands).
-        assert f"Execution {execution_id} of policy 1: Pending after " in timed_out.stdout
+        assert f"Execution {execution_id} of policy 1: Pending, waited " in timed_out.stdout
 
         stopped = runner.invoke(cli, ["stop", execution_id, "--wait", *FAST])
     assert stopped.exit_code == 2, stopped.output
-    assert f"Execution {execution_id} of policy 1: Stopped after " in stopped.stdout
+    # The run time is Harbor's, from start to end (the simulator stops it 0.1 s after the
+    # stop, on its frozen clock), not the time waited.
+    assert f"Execution {execution_id} of policy 1: Stopped after running 0.1s, waited " in (
+        stopped.stdout
+    )
 
 
 def test_a_wait_timing_out_as_the_execution_ends_reports_the_end() -> None:
@@ -183,7 +187,9 @@ def test_a_wait_timing_out_as_the_execution_ends_reports_the_end() -> None:
 
     assert execution_reads == 2
     assert result.exit_code == 0, result.output
-    assert re.search(r"Execution \d+ of policy 1: Succeed after ", result.stdout), result.stdout
+    # Its run time is Harbor's (its tasks' simulated durations), not the time waited.
+    summary = r"Execution \d+ of policy 1: Succeed after running 0.6s, waited \d+\.\ds\. "
+    assert re.search(summary, result.stdout), result.stdout
     assert "did not finish" not in result.stderr
     progress = [line for line in result.stderr.splitlines() if line.startswith("execution ")]
     assert " Succeed, " in progress[-1]

@@ -220,7 +220,7 @@ def test_stop_wait_counts_the_time_on_one_clock(
     execution_id = yaml.safe_load(started.stdout)["id"]
     result = run("stop", "--wait", str(execution_id))
     progress = re.findall(r", (\d+\.\d)s$", result.stderr, re.MULTILINE)
-    summary = re.search(r" after (\d+\.\d)s\. ", result.stdout)
+    summary = re.search(r", waited (\d+\.\d)s\. ", result.stdout)
     assert progress, result.stderr
     assert summary, result.stdout
     # Both are read off the moment the final execution was read.

@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -80,3 +81,44 @@ def test_demo_runs_the_scenario_and_stops_the_simulator() -> None:
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((url.hostname, url.port), timeout=5).close()
     assert "What to try next" in out
+
+
+def test_simulate_refuses_a_busy_port_in_one_line(script: Script) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = script("simulate", "--port", str(port))
+    assert result.returncode == ExitStatus.USAGE
+    assert result.stderr == (
+        f"harbor-replication: error: cannot serve on 127.0.0.1:{port}: Address already in use; "
+        "pick another --port (0: a free one)\n"
+    )
+
+
+def test_simulate_names_a_missing_seed_file(script: Script, tmp_path: Path) -> None:
+    missing = tmp_path / "absent.yaml"
+    result = script("simulate", "--seed", str(missing))
+    assert result.returncode == ExitStatus.USAGE
+    assert result.stderr == (
+        f"harbor-replication: error: seed file {missing}: No such file or directory\n"
+    )
+
+
+def test_simulate_names_the_seed_policy_with_an_unknown_registry(
+    script: Script, tmp_path: Path
+) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        "registries:\n"
+        "  - {name: hub, type: docker-hub, url: 'https://hub.docker.com'}\n"
+        "policies:\n"
+        "  - {name: fine, src_registry: {id: 1}, trigger: {type: manual}}\n"
+        "  - {name: mirror, src_registry: {id: 7}, trigger: {type: manual}}\n"
+    )
+    result = script("simulate", "--seed", str(seed))
+    assert result.returncode == ExitStatus.USAGE
+    assert result.stderr == (
+        f"harbor-replication: error: seed file {seed}: policy 'mirror' (policies[1]): "
+        "registry 7 not found\n"
+    )

@@ -611,8 +611,16 @@ async def test_text_that_looks_like_go_zero_time_is_kept(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"description": date(2024, 1, 1)}, "description has the wrong type"),
-        ({"enabled": "yes"}, "enabled has the wrong type"),
+        (
+            {"description": date(2024, 1, 1)},
+            "description is datetime.date(2024, 1, 1) (date), expected str",
+        ),
+        ({"enabled": "yes"}, "enabled is 'yes' (str), expected bool"),
+        ({"src_registry": {"id": "1"}}, "src_registry.id is '1' (str), expected int"),
+        (
+            {"filters": [{"type": "name", "value": "a/**"}, {"type": "tag", "value": 1.0}]},
+            "filters[1].value is 1.0 (float), expected list or str",
+        ),
         ({"filterz": [{"type": "name", "value": "x"}]}, "unknown field(s) filterz"),
         ({"trigger": {"type": "manual", "cron": "0 0 * * * *"}}, "unknown field(s) trigger.cron"),
         ({"src_registry": 1}, "src_registry cannot be 1"),
