@@ -48,7 +48,7 @@ So a listing returns every item that was in the list for the whole walk, unless 
 ahead of it was removed (or it moved) during the walk: what one-by-one paging
 guarantees. Items are handed out at most once (by id); the walk keeps the ids it has
 handed out. When nothing changes the cost is the probes: one small request once the
-overlapped pages in flight are in, or per window of them on a long walk.
+overlapped pages in flight are in, or per four windows of them on a long walk.
 
 "Before" and "after" are on the walk's own count of events: a request is stamped when the
 walker sends it and when it hands the answer in. Harbor served it somewhere between, and
@@ -131,6 +131,8 @@ class _Boundary:
 # A boundary is checked against probes from shortly before its pages were sent; one
 # without an earlier probe kept counts as changed (safe, only slower).
 _PROBES_KEPT = 64
+# Overlapped boundaries, in windows of pages, that one probe settles at most in a long walk.
+_PROBE_EVERY = 4
 
 
 def item_id(item: object) -> object:
@@ -314,8 +316,9 @@ class PageWalk(Generic[T]):
             for boundary in self._boundaries
         )
         # One probe settles every boundary answered before it was sent: it goes once the
-        # pages in flight are in, or once a window's worth of boundaries waits (long walks).
-        return waiting > 0 and (not self._in_flight or waiting >= self.window)
+        # pages in flight are in, or once four windows' worth of boundaries wait (a long
+        # walk); fewer probes cost less, but a change found late is fetched again further.
+        return waiting > 0 and (not self._in_flight or waiting >= _PROBE_EVERY * self.window)
 
     def _check(self) -> None:
         """Settle the boundaries the probes decide; go back to the first that fails."""
