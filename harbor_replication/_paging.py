@@ -48,7 +48,7 @@ So a listing returns every item that was in the list for the whole walk, unless 
 ahead of it was removed (or it moved) during the walk: what one-by-one paging
 guarantees. Items are handed out at most once (by id); the walk keeps the ids it has
 handed out. When nothing changes the cost is the probes: one small request once the
-overlapped pages in flight are in, or per four windows of them on a long walk.
+last page is in, and one per four windows of overlapped pages on a long walk.
 
 "Before" and "after" are on the walk's own count of events: a request is stamped when the
 walker sends it and when it hands the answer in. Harbor served it somewhere between, and
@@ -316,9 +316,9 @@ class PageWalk(Generic[T]):
             for boundary in self._boundaries
         )
         # One probe settles every boundary answered before it was sent: it goes once the
-        # pages in flight are in, or once four windows' worth of boundaries wait (a long
-        # walk); fewer probes cost less, but a change found late is fetched again further.
-        return waiting > 0 and (not self._in_flight or waiting >= _PROBE_EVERY * self.window)
+        # last page is in, or once four windows' worth of boundaries wait (a long walk);
+        # fewer probes cost less, but a change found late is fetched again further back.
+        return waiting > 0 and (self.pages_done or waiting >= _PROBE_EVERY * self.window)
 
     def _check(self) -> None:
         """Settle the boundaries the probes decide; go back to the first that fails."""
