@@ -23,6 +23,7 @@ from typing import Any
 
 from bench._ascode import run as ascode_scenarios
 from bench._contenders import Contender, available
+from bench._exporter import exporter_lines
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
 from bench._server import (
@@ -227,11 +228,15 @@ def main() -> int:
                 results.extend(memory_scenario(seeded, contenders))
             for contender in contenders:
                 contender.shutdown()
-    as_code = []
+    as_code: list[str] = []
+    exporter: list[str] = []
     if args.only is None:
         results.extend(startup_scenarios(args.quick))
         print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
         as_code = ascode_scenarios(args.quick)
+        exporter_latency = max(args.latency)
+        print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
+        exporter = exporter_lines(exporter_latency)
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(
@@ -244,6 +249,8 @@ def main() -> int:
             *target_lines(results),
             "",
             *as_code,
+            "",
+            *exporter,
             "",
             f"{elapsed:.0f} s in all; {repeat_note(args.quick)}",
         ]

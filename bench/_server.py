@@ -13,10 +13,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from harbor_replication.simulator import SimulatorConfig
 
 EXECUTIONS = 5_000
 # The executions of the concurrent listings scenario: 26 pages of 20 each.
@@ -71,21 +74,34 @@ class Seeded:
 
     def requests(self) -> int:
         """Requests served so far (not counting this one)."""
-        import httpx
-
-        return int(httpx.get(self.url + "/bench/requests").text)
+        return served_requests(self.url)
 
 
-def main() -> None:
-    from harbor_replication.simulator import FaultConfig, HarborSimulator, SimulatorConfig
+def served_requests(url: str) -> int:
+    """Requests the benchmark server at ``url`` has served (not counting this one)."""
+    import httpx
+
+    return int(httpx.get(url + "/bench/requests").text)
+
+
+def bench_config(**changes: Any) -> SimulatorConfig:
+    """The simulator of a benchmark server: instant tasks, requests counted, the latency in
+    milliseconds its command line gives."""
+    from harbor_replication.simulator import FaultConfig, SimulatorConfig
 
     latency = float(sys.argv[1]) / 1000
-    config = SimulatorConfig(
+    return SimulatorConfig(
         task_duration=0.0,
         middleware=[Middleware(RequestCounter)],
         faults=FaultConfig(latency=latency),
+        **changes,
     )
-    with HarborSimulator(config) as harbor:
+
+
+def main() -> None:
+    from harbor_replication.simulator import HarborSimulator
+
+    with HarborSimulator(bench_config()) as harbor:
         state = harbor.state
 
         def manual_policy(name: str) -> int:
@@ -118,8 +134,15 @@ def main() -> None:
 @contextmanager
 def serve(latency_ms: float) -> Iterator[Seeded]:
     """Start the benchmark server in a child process; stop it on exit."""
+    with serve_module("bench._server", latency_ms) as fields:
+        yield Seeded(**fields)
+
+
+@contextmanager
+def serve_module(module: str, latency_ms: float) -> Iterator[dict[str, Any]]:
+    """Run ``python -m module LATENCY_MS`` until the block ends; yield its JSON line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", str(latency_ms)],
+        [sys.executable, "-m", module, str(latency_ms)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -129,9 +152,9 @@ def serve(latency_ms: float) -> Iterator[Seeded]:
     try:
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError("the benchmark server did not start")
+            raise RuntimeError(f"the benchmark server {module} did not start")
         fields: dict[str, Any] = json.loads(line)
-        yield Seeded(**fields)
+        yield fields
     finally:
         process.stdin.close()
         try:

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
     from harbor_replication._settings import (
         CleartextCredentialsWarning as CleartextCredentialsWarning,
     )
+    from harbor_replication._settle import (
+        DEFAULT_SETTLE as DEFAULT_SETTLE,
+        failure_confirmed as failure_confirmed,
+        is_skipped as is_skipped,
+    )
     from harbor_replication._sync_client import ReplicationClient as ReplicationClient
 
 # Everything else pulls in httpx (or the generated client), so it is imported on first use.
@@ -58,6 +63,9 @@ _LAZY: dict[str, str] = {
     "location_id": "harbor_replication._core",
     "FINAL_STATUSES": "harbor_replication._core",
     "CleartextCredentialsWarning": "harbor_replication._settings",
+    "DEFAULT_SETTLE": "harbor_replication._settle",
+    "failure_confirmed": "harbor_replication._settle",
+    "is_skipped": "harbor_replication._settle",
     "models": "harbor_replication.models",
     "query": "harbor_replication.query",
 }

@@ -82,13 +82,25 @@ class WrongEventLoopError(HarborError, RuntimeError):
 class WaitTimeoutError(HarborError):
     """``wait_for_replication`` gave up before the execution reached a final status."""
 
-    def __init__(self, execution_id: int, timeout: float, last_status: str | None) -> None:
+    def __init__(
+        self,
+        execution_id: int,
+        timeout: float,
+        last_status: str | None,
+        *,
+        confirming: bool = False,
+    ) -> None:
         self.execution_id = execution_id
         self.timeout = timeout
         self.last_status = last_status
+        #: The time ran out while a ``Failed`` status was being confirmed: Harbor may
+        #: still retry a failed task (docs/harbor-behaviour.md §30).
+        self.confirming = confirming
+        status = last_status or "pending"
+        if confirming:
+            status += ", not yet final: Harbor may still retry a failed task"
         super().__init__(
-            f"execution {execution_id} did not finish within {timeout:g}s "
-            f"(last status: {last_status or 'pending'})"
+            f"execution {execution_id} did not finish within {timeout:g}s (last status: {status})"
         )
 
 

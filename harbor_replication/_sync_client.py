@@ -33,6 +33,7 @@ from harbor_replication._settings import (
     redacted_headers,
     resolve,
 )
+from harbor_replication._settle import DEFAULT_SETTLE, FailureWatch, check_settle, wall_time
 from harbor_replication._sync_pages import Pages, Slots
 from harbor_replication_api.models import (
     Registry,
@@ -282,27 +283,47 @@ class ReplicationClient:
         timeout: float | None = None,
         poll_interval: float = 2.0,
         on_progress: Callable[[ReplicationExecution], object] | None = None,
+        settle: float = DEFAULT_SETTLE,
     ) -> ReplicationExecution:
-        """Poll an execution until it is ``Succeed``, ``Failed`` or ``Stopped``; return it.
+        """Poll an execution until its status is final; return it.
+
+        ``Succeed`` and ``Stopped`` are final when read. Harbor's job service retries a
+        failed task (docs/harbor-behaviour.md §30), so ``Failed`` is final only once the
+        execution has stayed failed, with no task pending or running, for ``settle``
+        seconds (default 130, Harbor's longest retry backoff plus the job service's
+        pick-up time): a real failure is returned up to ``settle`` seconds after it is
+        first read. A failure already ``settle`` seconds old by its end time, a skipped
+        single-active run and an execution that failed without tasks are returned at
+        once (§31). ``settle=0`` returns the first ``Failed`` read.
 
         ``on_progress`` is called with each execution read, the final one included.
-        Raises :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds.
+        ``timeout`` bounds the whole wait, confirming included: raises
+        :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds, with
+        ``confirming`` true when the time ran out while a failure was being confirmed.
         """
         _core.check_id("execution_id", execution_id)
         _core.check_wait(timeout, poll_interval, on_progress)
+        watch = FailureWatch(check_settle(settle))
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             execution = self.get_replication(execution_id)
             if on_progress is not None:
                 on_progress(execution)
-            status = execution.status if isinstance(execution.status, str) else None
-            if status in _core.FINAL_STATUSES:
+            now, wall_now = time.monotonic(), wall_time(time.time())
+            if watch.execution_final(execution, now=now, wall_now=wall_now):
                 return execution
             pause = poll_interval
+            confirm_left = watch.time_left(now, wall_now)
+            if confirm_left is not None:
+                # Read again as the failure becomes final, not up to a poll later.
+                pause = min(pause, confirm_left)
             if deadline is not None:
-                left = deadline - time.monotonic()
+                left = deadline - now
                 if left <= 0:
-                    raise WaitTimeoutError(execution_id, timeout or 0.0, status)
+                    status = execution.status if isinstance(execution.status, str) else None
+                    raise WaitTimeoutError(
+                        execution_id, timeout or 0.0, status, confirming=watch.confirming
+                    )
                 pause = min(pause, left)
             time.sleep(pause)
 

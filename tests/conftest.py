@@ -24,8 +24,14 @@ TASK_DURATION = 0.02
 
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[HarborSimulator]:
-    """A simulated Harbor whose tasks take TASK_DURATION each, shared by the whole session."""
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=TASK_DURATION))) as harbor:
+    """A simulated Harbor whose tasks take TASK_DURATION each, shared by the whole session.
+
+    Harbor's retries of a failed copy follow at once (backoff scale 0), so a Failed status
+    shows only once it is final (docs/harbor-behaviour.md §30); tests/simulator's retry
+    tests use the real backoff."""
+    with HarborSimulator(
+        with_contract(SimulatorConfig(task_duration=TASK_DURATION, retry_backoff_scale=0))
+    ) as harbor:
         yield harbor
 
 

@@ -114,3 +114,46 @@ async def close(client: ReplicationClient | AsyncReplicationClient) -> None:
         await client.aclose()
     else:
         client.close()
+
+
+class _ClockTime:
+    """What the clients' and the CLI's waiting read from the ``time`` module: ``clock``'s time,
+    and sleeps that move it instead of passing."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        self._clock = clock
+
+    def monotonic(self) -> float:
+        return self._clock.now
+
+    def time(self) -> float:
+        return self._clock.now
+
+    def sleep(self, seconds: float) -> None:
+        self._clock.advance(seconds)
+
+
+class _ClockAsyncio:
+    """The async client's ``asyncio``: ``sleep`` moves ``clock``, the rest is asyncio's."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        self._clock = clock
+
+    async def sleep(self, seconds: float) -> None:
+        self._clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+
+def wait_on_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``wait_for_replication``, ``--wait`` and ``log --follow`` wait on ``clock``: each
+    pause moves the (frozen) simulator clock, so a wait of minutes takes no real time and its
+    every read is known."""
+    from harbor_replication import _async_client, _sync_client
+    from harbor_replication.cli import _executions, _progress
+
+    for module in (_async_client, _sync_client, _executions, _progress):
+        monkeypatch.setattr(module, "time", _ClockTime(clock))
+    monkeypatch.setattr(_async_client, "asyncio", _ClockAsyncio(clock))

@@ -8,6 +8,7 @@ from harbor_replication import __version__
 from harbor_replication.cli._ascode import apply, diff, export, plan
 from harbor_replication.cli._contexts import context
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
+from harbor_replication.cli._exporter import exporter
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
 from harbor_replication.cli._session import ExitStatus, RootGroup, Session, usage_error
@@ -28,7 +29,15 @@ Exit status:
        file, missing secret without a terminal, declined confirmation)
     5  API or connection error, Harbor's own 400 included (Harbor's message and
        request id on stderr)
+    6  the execution was skipped: its policy allows one active run and another
+       was running (Harbor records it as failed; nothing was replicated)
   130  interrupted (Ctrl-C); an execution started or being stopped goes on
+
+\b
+A Failed execution is reported only once it has stayed failed for --settle seconds
+(default 130): Harbor's job service retries a failed task up to twice, after up to 74 s
+and then up to 118 s, and such an execution can still end Succeed. A real failure is
+therefore reported up to 130 s later; --settle 0 reports the first Failed read.
 
 \b
 Example:
@@ -171,7 +180,7 @@ def accept_output_option(command: click.Command) -> None:
     )
 
 
-for command in (policies, executions, start, stop, tasks, log, registries, simulate):
+for command in (policies, executions, start, stop, tasks, log, registries, simulate, exporter):
     cli.add_command(command)
     if command is not simulate:  # it hands its options on to the simulator's own parser
         accept_output_option(command)

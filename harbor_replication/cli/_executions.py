@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import TYPE_CHECKING
 
 import click
 
+from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
 from harbor_replication.cli._output import details, emit, emit_list, report, say, table
@@ -23,6 +25,7 @@ from harbor_replication.cli._session import (
 
 if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
+    from harbor_replication.models import ReplicationTask
 
 EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
 TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
@@ -41,6 +44,27 @@ timeout_option = click.option(
     type=click.FloatRange(min=0),
     metavar="SECONDS",
     help="stop waiting after this long (exit status 3); implies --wait",
+)
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds", ctx, param)
+    return value
+
+
+settle_option = click.option(
+    "--settle",
+    type=click.FloatRange(min=0),
+    callback=_finite,
+    default=DEFAULT_SETTLE,
+    show_default=True,
+    metavar="SECONDS",
+    help=(
+        "believe a Failed status only once it has lasted this long: Harbor retries a failed "
+        "task after up to 118 s, so a real failure is reported up to this much later "
+        "(0: at once)"
+    ),
 )
 
 
@@ -91,6 +115,7 @@ def show_execution(session: Session, execution_id: int) -> None:
 @click.option("--wait", is_flag=True, help="follow the execution to its end")
 @timeout_option
 @poll_option
+@settle_option
 @pass_session
 @click.pass_context
 def start(
@@ -100,12 +125,15 @@ def start(
     wait: bool,
     timeout: float | None,
     poll_interval: float,
+    settle: float,
 ) -> None:
     """Start a replication of a policy.
 
     With --wait, show its progress (a live bar on a terminal, plain lines on stderr
     otherwise) and a summary with the failed tasks, and exit with its outcome: 0
-    succeeded, 1 failed, 2 stopped, 3 timed out.
+    succeeded, 1 failed, 2 stopped, 3 timed out, 6 skipped (its policy allows one active
+    run and another was running). Harbor retries a failed task, so a Failed execution
+    is reported only once it has stayed failed for --settle seconds.
     """
     from harbor_replication import location_id
 
@@ -113,7 +141,7 @@ def start(
     execution_id = location_id(_start(session, policy_id))
     if wait or timeout is not None:
         say(session, f"Started execution {execution_id} of policy {policy_id}.")
-        ctx.exit(follow(session, execution_id, timeout, poll_interval))
+        ctx.exit(follow(session, execution_id, timeout, poll_interval, settle))
     report(
         session,
         lambda: client.get_replication(execution_id),
@@ -154,6 +182,7 @@ def _start(session: Session, policy_id: int) -> str:
 @click.option("--wait", is_flag=True, help="wait until it has ended")
 @timeout_option
 @poll_option
+@settle_option
 @pass_session
 @click.pass_context
 def stop(
@@ -163,16 +192,19 @@ def stop(
     wait: bool,
     timeout: float | None,
     poll_interval: float,
+    settle: float,
 ) -> None:
     """Ask Harbor to stop an execution; it ends a little later.
 
-    With --wait, exit with how it ended: 2 stopped (0 or 1 if it finished first).
+    With --wait, exit with how it ended: 2 stopped (0 or 1 if it finished first). A task
+    that had failed and waits for Harbor's retry is not stopped by Harbor: the execution
+    then reads Failed and may run again, so Failed is confirmed for --settle seconds.
     """
     client = session.client()
     client.stop_replication(execution_id)
     if wait or timeout is not None:
         say(session, f"Stopping execution {execution_id}.")
-        ctx.exit(follow(session, execution_id, timeout, poll_interval, stopping=True))
+        ctx.exit(follow(session, execution_id, timeout, poll_interval, settle, stopping=True))
     report(
         session,
         lambda: client.get_replication(execution_id),
@@ -195,15 +227,15 @@ def tasks(
     limit: int | None,
     page_size: int,
 ) -> None:
-    """List an execution's tasks, one per artifact."""
+    """List an execution's tasks, one per source repository."""
     found = session.client().get_replication_tasks(
         execution_id, status, resource_type, sort, page_size=page_size, limit=limit
     )
     emit_list(session, found, lambda: table(TASK_COLUMNS, (t.to_dict() for t in found)), "tasks")
 
 
-def _task_status(client: ReplicationClient, execution_id: int, task_id: int) -> str | None:
-    """The task's status; None when the execution has no such task.
+def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> ReplicationTask | None:
+    """The task as it stands, None if the execution has no such task.
 
     Harbor has no GET for one task. Newest start first, the running tasks (as many as the
     job service has workers) come before the merely scheduled ones, which have no start
@@ -214,7 +246,7 @@ def _task_status(client: ReplicationClient, execution_id: int, task_id: int) -> 
     )
     for task in in_progress:
         if task.id == task_id:
-            return "InProgress"
+            return task
         if not task.start_time:
             break
     # Not seen running; but tasks ending between two page reads move the later pages
@@ -222,8 +254,38 @@ def _task_status(client: ReplicationClient, execution_id: int, task_id: int) -> 
     # end: its pages do not move, so it tells for sure.
     for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
         if task.id == task_id:
-            return str(task.status)
+            return task
     return None
+
+
+class _LogPrinter:
+    """Prints what a task's log has gained since the last read.
+
+    Harbor rewrites a task's log from its first byte when it runs the task again
+    (docs/harbor-behaviour.md §19, §30): a log that no longer starts with what was printed
+    is printed again whole, after a note on stderr.
+    """
+
+    def __init__(self, client: ReplicationClient, execution_id: int, task_id: int) -> None:
+        self._client, self._execution_id, self._task_id = client, execution_id, task_id
+        self._shown = ""
+
+    def __call__(self) -> tuple[str, bool]:
+        """Read the log and print what is new; return the log and whether it grew."""
+        text = self._client.get_replication_task_log(self._execution_id, self._task_id)
+        if text.startswith(self._shown):
+            new = text[len(self._shown) :]
+        elif self._shown.startswith(text):
+            new = ""  # read shorter than before: nothing new
+        else:
+            click.echo(
+                "harbor-replication: the log starts over: Harbor runs the task again", err=True
+            )
+            new = text
+        click.echo(new, nl=False)
+        if new:
+            self._shown = text
+        return text, bool(new)
 
 
 @click.command()
@@ -233,6 +295,7 @@ def _task_status(client: ReplicationClient, execution_id: int, task_id: int) -> 
     "-f", "--follow", "keep_following", is_flag=True, help="print new lines until the task ends"
 )
 @poll_option
+@settle_option
 @pass_session
 @click.pass_context
 def log(
@@ -242,45 +305,53 @@ def log(
     task_id: int,
     keep_following: bool,
     poll_interval: float,
+    settle: float,
 ) -> None:
     """Print a task's log (plain text in every output format).
 
-    With --follow, exit with the task's outcome: 0 succeeded, 1 failed, 2 stopped.
+    With --follow, exit with the task's outcome: 0 succeeded, 1 failed, 2 stopped. A task
+    that failed is followed for --settle seconds more, as Harbor may run it again (and
+    then rewrites its log from the start).
     """
-    from harbor_replication import FINAL_STATUSES
+    from harbor_replication._settle import FailureWatch, wall_time
 
     client = session.client()
-    printed = 0
-
-    def print_new_lines() -> tuple[str, bool]:
-        nonlocal printed
-        text = client.get_replication_task_log(execution_id, task_id)
-        click.echo(text[printed:], nl=False)
-        grew = len(text) > printed
-        printed = max(printed, len(text))
-        return text, grew
+    print_new_lines = _LogPrinter(client, execution_id, task_id)
+    execution_watch, task_watch = FailureWatch(settle), FailureWatch(settle)
+    told = False
 
     while True:
         # Asked before the log: once the execution has ended, this log is the whole log.
-        execution_ended = (
-            keep_following and client.get_replication(execution_id).status in FINAL_STATUSES
+        execution_ended = keep_following and execution_watch.execution_final(
+            client.get_replication(execution_id),
+            now=time.monotonic(),
+            wall_now=wall_time(time.time()),
         )
         text, grew = print_new_lines()
         if not keep_following:
             return
         if execution_ended:
-            status = _task_status(client, execution_id, task_id)
+            task = _task_now(client, execution_id, task_id)
             break
-        # A task with a log has started; once the log stands still, ask whether it still runs.
+        # A task with a log has started; once the log stands still, ask whether it has ended.
         # (Without a log it may still be pending: the execution's end is what ends it then.)
         if text and not grew:
-            status = _task_status(client, execution_id, task_id)
-            if status is None or status in FINAL_STATUSES:
+            task = _task_now(client, execution_id, task_id)
+            now, wall_now = time.monotonic(), wall_time(time.time())
+            if task is None or task_watch.task_final(task, now=now, wall_now=wall_now):
                 # It may have ended after the log above was read: its last lines are written now.
                 print_new_lines()
                 break
+            if task_watch.confirming and not told:
+                click.echo(
+                    f"harbor-replication: task {task_id} failed; following it for up to "
+                    f"{settle:g}s more, as Harbor may still run it again (--settle 0: stop now)",
+                    err=True,
+                )
+            told = task_watch.confirming
         time.sleep(poll_interval)
-    exit_status = EXIT_FOR_STATUS.get(status or "", ExitStatus.SUCCEEDED)
+    status = str(task.status) if task is not None else ""
+    exit_status = EXIT_FOR_STATUS.get(status, ExitStatus.SUCCEEDED)
     if exit_status != ExitStatus.SUCCEEDED:
         click.echo(f"harbor-replication: task {task_id} {status}", err=True)
     ctx.exit(exit_status)

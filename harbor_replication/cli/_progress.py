@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import click
 
+from harbor_replication._settle import is_skipped, may_be_retried
 from harbor_replication.cli._execution_tables import FAILED_TASK_COLUMNS, status_word
 from harbor_replication.cli._output import console, emit_data, say, show, table
 from harbor_replication.cli._session import ExitStatus, Session
@@ -24,6 +25,22 @@ EXIT_FOR_STATUS = {
     "Stopped": ExitStatus.STOPPED,
 }
 SHOWN_FAILED_TASKS = 50
+
+
+def _outcome_word(execution: ReplicationExecution) -> str:
+    """The status to show: Harbor's, but ``Skipped`` for a skipped single-active run."""
+    return "Skipped" if is_skipped(execution) else status_word(execution.status)
+
+
+def _confirming(execution: ReplicationExecution, settle: float) -> bool:
+    """Whether the wait is confirming this Failed status: Harbor may still retry a task."""
+    return settle > 0 and may_be_retried(execution)
+
+
+def _exit_status(execution: ReplicationExecution) -> int:
+    if is_skipped(execution):
+        return ExitStatus.SKIPPED
+    return EXIT_FOR_STATUS.get(status_word(execution.status), ExitStatus.FAILED)
 
 
 def _counts(execution: ReplicationExecution) -> dict[str, int]:
@@ -55,8 +72,9 @@ class _Reporter(Protocol):
 class _PlainProgress:
     """One line on stderr each time the status or a counter changes."""
 
-    def __init__(self, execution_id: int) -> None:
+    def __init__(self, execution_id: int, settle: float) -> None:
         self._execution_id = execution_id
+        self._settle = settle
         self._last: tuple[object, ...] | None = None
 
     def __enter__(self) -> _PlainProgress:
@@ -67,7 +85,8 @@ class _PlainProgress:
 
     def __call__(self, execution: ReplicationExecution, waited: float) -> None:
         counts = _counts(execution)
-        state = (status_word(execution.status), *counts.values())
+        # The end time too: a task that failed again between two reads (§30) is news.
+        state = (_outcome_word(execution), execution.end_time, *counts.values())
         if state == self._last:
             return
         self._last = state
@@ -79,12 +98,20 @@ class _PlainProgress:
             f"{waited:.1f}s",
             err=True,
         )
+        if _confirming(execution, self._settle):
+            click.echo(
+                f"execution {self._execution_id}: confirming the failure for up to "
+                f"{self._settle:g}s: Harbor may still retry a failed task (--settle 0: "
+                "report it at once)",
+                err=True,
+            )
 
 
 class _LiveProgress:
     """A rich progress bar on the terminal's stderr."""
 
-    def __init__(self, execution_id: int) -> None:
+    def __init__(self, execution_id: int, settle: float) -> None:
+        self._settle = settle
         # Its elapsed-time column starts here, as the waiting begins.
         from rich.progress import (
             BarColumn,
@@ -133,10 +160,16 @@ class _LiveProgress:
             self._task,
             total=counts["total"] or None,
             completed=counts["succeed"] + counts["failed"] + counts["stopped"],
-            status=status_word(execution.status),
+            status=(
+                f"Failed, confirming ≤{self._settle:g}s"
+                if _confirming(execution, self._settle)
+                else _outcome_word(execution)
+            ),
             succeed=counts["succeed"],
             failed=counts["failed"],
             in_progress=counts["in_progress"],
+            # Drawn as each read comes, not at the next tick: a read is news.
+            refresh=True,
         )
 
 
@@ -155,7 +188,7 @@ def _summary(
     say(
         session,
         f"Execution {execution_id} of policy {execution.policy_id}: "
-        f"{status_word(execution.status)}{_ran(execution)}, waited {waited:.1f}s. "
+        f"{_outcome_word(execution)}{_ran(execution)}, waited {waited:.1f}s. "
         f"{counts['total']} tasks: "
         f"{counts['succeed']} succeeded, {counts['failed']} failed, "
         f"{counts['stopped']} stopped, {counts['in_progress']} in progress.",
@@ -178,14 +211,18 @@ def follow(
     execution_id: int,
     timeout: float | None,
     poll_interval: float,
+    settle: float,
     *,
     stopping: bool = False,
 ) -> int:
     """Wait for the execution to end, showing progress; print a summary; return the exit status.
 
-    ``stopping``: a stop was asked for, so the messages do not suggest asking again.
+    A Failed status counts once it has lasted ``settle`` seconds (docs/harbor-behaviour.md
+    §30); a skipped single-active run at once (§31). ``stopping``: a stop was asked for, so
+    the messages do not suggest asking again.
     """
-    from harbor_replication import FINAL_STATUSES, WaitTimeoutError
+    from harbor_replication import WaitTimeoutError
+    from harbor_replication._settle import failure_confirmed, wall_time
 
     client = session.client()
     # One clock for the progress lines and the summary: seconds since the waiting began,
@@ -193,9 +230,9 @@ def follow(
     started = time.monotonic()
     waited = 0.0
     reporter: _Reporter = (
-        _LiveProgress(execution_id)
+        _LiveProgress(execution_id, settle)
         if console(stderr=True).is_terminal
-        else _PlainProgress(execution_id)
+        else _PlainProgress(execution_id, settle)
     )
 
     def on_progress(read: ReplicationExecution) -> None:
@@ -217,6 +254,7 @@ def follow(
                     timeout=timeout,
                     poll_interval=poll_interval,
                     on_progress=on_progress,
+                    settle=settle,
                 )
             except WaitTimeoutError as exc:
                 timed_out = exc
@@ -227,8 +265,12 @@ def follow(
         click.echo(f"\ninterrupted; execution {execution_id} {goes_on}", err=True)
         return ExitStatus.INTERRUPTED
     _report(session, execution_id, execution, waited)
-    if timed_out is None or execution.status in FINAL_STATUSES:
-        return EXIT_FOR_STATUS.get(status_word(execution.status), ExitStatus.FAILED)
+    if (
+        timed_out is None
+        or execution.status in ("Succeed", "Stopped")
+        or failure_confirmed(execution, now=wall_time(time.time()), settle=settle)
+    ):
+        return _exit_status(execution)
     click.echo(f"harbor-replication: {timed_out}; execution {execution_id} {goes_on}", err=True)
     return ExitStatus.TIMED_OUT
 

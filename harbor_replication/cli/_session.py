@@ -9,21 +9,30 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
-    from harbor_replication import FieldTypeError, HarborAPIError, ReplicationClient
+    from harbor_replication import (
+        AsyncReplicationClient,
+        FieldTypeError,
+        HarborAPIError,
+        ReplicationClient,
+    )
+
+ClientT = TypeVar("ClientT", "ReplicationClient", "AsyncReplicationClient")
 
 
 class ExitStatus(IntEnum):
     """The exit statuses of ``harbor-replication``.
 
-    The waiting commands end with the first four (``log --follow`` with the task's outcome);
-    every command ends with ``INTERRUPTED`` (the shell's 128 + SIGINT) on Ctrl-C. ``plan``
-    and ``diff`` end with ``CHANGES`` when a Harbor does not match (the same number as
-    ``STOPPED``: each command documents its own).
+    The waiting commands end with ``SUCCEEDED``, ``FAILED``, ``STOPPED``, ``TIMED_OUT`` or
+    ``SKIPPED`` (a single-active policy's run that Harbor skipped because another was
+    running; ``log --follow`` with the task's outcome); every command ends with
+    ``INTERRUPTED`` (the shell's 128 + SIGINT) on Ctrl-C. ``plan`` and ``diff`` end with
+    ``CHANGES`` when a Harbor does not match (the same number as ``STOPPED``: each command
+    documents its own).
     """
 
     SUCCEEDED = 0
@@ -33,6 +42,7 @@ class ExitStatus(IntEnum):
     TIMED_OUT = 3
     USAGE = 4
     API = 5
+    SKIPPED = 6
     INTERRUPTED = 130
 
 
@@ -146,30 +156,42 @@ class Session:
 
     def client(self) -> ReplicationClient:
         if self._client is None:
-            from harbor_replication import CleartextCredentialsWarning, ReplicationClient
+            from harbor_replication import ReplicationClient
 
-            targets = self.targets()
-            if len(targets) > 1:
-                raise usage_error("this command works on one Harbor: give one --context")
-            target = targets[0]
-            self.url = target.url  # a context's: what a connection error names
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", CleartextCredentialsWarning)
-                try:
-                    client = ReplicationClient(
-                        target.url,
-                        username=target.username,
-                        secret=target.secret,
-                        verify=target.verify,
-                        **self.client_options(),
-                    )
-                except ValueError as exc:
-                    raise usage_error(option_words(str(exc))) from exc
-            for warning in caught:
-                click.echo(f"harbor-replication: warning: {warning.message}", err=True)
+            client = self._connect(ReplicationClient)
             click.get_current_context().call_on_close(client.close)
             self._client = client
         return self._client
+
+    def async_client(self) -> AsyncReplicationClient:
+        """A new asyncio client on the same options; the caller closes it."""
+        from harbor_replication import AsyncReplicationClient
+
+        return self._connect(AsyncReplicationClient)
+
+    def _connect(self, cls: type[ClientT]) -> ClientT:
+        from harbor_replication import CleartextCredentialsWarning
+
+        targets = self.targets()
+        if len(targets) > 1:
+            raise usage_error("this command works on one Harbor: give one --context")
+        target = targets[0]
+        self.url = target.url  # a context's: what a connection error names
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CleartextCredentialsWarning)
+            try:
+                client = cls(
+                    target.url,
+                    username=target.username,
+                    secret=target.secret,
+                    verify=target.verify,
+                    **self.client_options(),
+                )
+            except ValueError as exc:
+                raise usage_error(option_words(str(exc))) from exc
+        for warning in caught:
+            click.echo(f"harbor-replication: warning: {warning.message}", err=True)
+        return client
 
 
 pass_session = click.make_pass_decorator(Session)

@@ -279,7 +279,8 @@ class HarborApi:
 
     async def stop_execution(self, request: Request) -> Response:
         self.state.stop_execution(self.path_id(request))
-        return Response(status_code=200)
+        # the stop handler returns a nil payload, which go-swagger writes as JSON (§9)
+        return Response(b"null\n", media_type="application/json")
 
     async def list_tasks(self, request: Request) -> Response:
         execution_id = self.path_id(request)

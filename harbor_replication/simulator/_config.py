@@ -31,6 +31,9 @@ class SimulatorConfig:
     ``harbor_version`` (``v2.11.2`` ... ``v2.15.2``) is what ``/systeminfo`` reports; before
     v2.15 policies have no ``single_active_replication`` and registries no ``ca_certificate``
     (both are ignored on input), as in that Harbor.
+    A failed copy is retried as Harbor's job service does (docs/harbor-behaviour.md §30),
+    after Harbor's backoff times ``retry_backoff_scale`` (1: real time, 16 s to two
+    minutes); ``retry_seed`` makes the backoff's random part repeatable.
     """
 
     admin_username: str = "admin"
@@ -46,10 +49,14 @@ class SimulatorConfig:
     faults: FaultConfig = field(default_factory=FaultConfig)
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
+    retry_backoff_scale: float = 1.0
+    retry_seed: int | None = None
 
     def __post_init__(self) -> None:
         if self.task_duration < 0:
             raise ValueError("task_duration must not be negative")
+        if self.retry_backoff_scale < 0:
+            raise ValueError("retry_backoff_scale must not be negative")
         if self.task_concurrency < 1:
             raise ValueError("task_concurrency must be at least 1")
         if self.seed is not None:

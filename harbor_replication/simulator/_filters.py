@@ -18,6 +18,8 @@ class Artifact:
     digest: str
     type: str = "image"
     labels: tuple[str, ...] = field(default=())
+    # How many times copying it fails before it succeeds (3 or more: every run fails)
+    failures: int = 0
 
     @property
     def reference(self) -> str:

@@ -25,9 +25,9 @@ POLICY_KEPT = frozenset(
 )
 EXECUTION_KEPT = frozenset({"status_text", "total", "failed", "succeed", "in_progress", "stopped"})
 SKIPPED_MESSAGE = "Execution skipped: active replication still in progress."
+NOTHING_TO_COPY_MESSAGE = "no resources need to be replicated"
 
 SHOWN_EXECUTION_STATUS = {
-    "Pending": "",
     "Running": "InProgress",
     "Success": "Succeed",
     "Error": "Failed",
@@ -166,57 +166,103 @@ class Policy:
         }
 
 
+@dataclass(frozen=True)
+class Copy:
+    """One artifact a task copies: whether the destination has it already, and in how many
+    runs of the task copying it fails (with which message)."""
+
+    artifact: Artifact
+    skip_existing: bool = False
+    failures: int = 0
+    failure: str = ""
+
+
+_TRANSFER = "/controller/replication/transfer/image/transfer.go"
+
+
 class Task:
-    """One artifact to copy; its status follows from its planned times and the clock."""
+    """The copy of one source repository's selected artifacts (docs/harbor-behaviour.md
+    §15); its status follows from its planned runs and the clock.
+
+    ``runs`` are the planned (start, end) of the job's first run and of each retry; a run
+    fails when copying one of its artifacts fails, and the first ``fails`` runs do (§30).
+    """
 
     __slots__ = (
         "_json",
-        "artifact",
+        "copies",
         "destination",
-        "end",
         "execution_id",
-        "failure",
+        "fails",
         "id",
         "job_id",
-        "skip_existing",
-        "start",
+        "repository",
+        "resource_type",
+        "runs",
     )
 
     def __init__(
         self,
         task_id: int,
         execution_id: int,
-        artifact: Artifact,
+        repository: str,
         destination: str,
-        start: float,
-        end: float,
-        failure: str,
-        skip_existing: bool = False,
+        copies: list[Copy],
+        runs: list[tuple[float, float]],
     ) -> None:
         self.id = task_id
         self.execution_id = execution_id
-        self.artifact = artifact
+        self.repository = repository
         self.destination = destination
-        self.start = start
-        self.end = end
-        self.failure = failure
-        self.skip_existing = skip_existing
+        self.copies = copies
+        self.runs = runs
+        self.fails = min(max((copy.failures for copy in copies), default=0), len(runs))
+        kind = copies[0].artifact.type if copies else "image"
+        self.resource_type = kind if kind in ("image", "chart") else "artifact"
         self.job_id = uuid.uuid4().hex[:24]
         self._json: dict[str, Any] | None = None
 
-    @property
-    def resource_type(self) -> str:
-        return self.artifact.type if self.artifact.type in ("image", "chart") else "artifact"
+    @staticmethod
+    def _stopped_in(number: int, start: float, end: float, stop: float | None) -> bool:
+        """Whether the stop ends run ``number``: the first run before or while it runs, a
+        retry only while it runs (a job waiting for its retry ignores a stop, §30)."""
+        return stop is not None and stop < end and (number == 0 or stop >= start)
+
+    def stopped_in_run(self, number: int, stop: float | None) -> bool:
+        return self._stopped_in(number, *self.runs[number], stop)
+
+    def copying_run(self, copy: Copy) -> int | None:
+        """The run that copies ``copy``: the first in which it does not fail, if any."""
+        return copy.failures if copy.failures < len(self.runs) else None
+
+    def ends_at(self, stop_at: float | None) -> float:
+        """When the task's status stops changing."""
+        for number in range(len(self.runs)):
+            if self.stopped_in_run(number, stop_at):
+                assert stop_at is not None
+                return stop_at
+        return self.runs[-1][1]
 
     def stored_status(self, now: float, stop_at: float | None) -> tuple[str, float, float]:
         """(status as stored, start time, end time) at ``now``."""
-        if stop_at is not None and stop_at < self.end and stop_at <= now:
-            return "Stopped", (self.start if self.start <= stop_at else ZERO_TIME), stop_at
-        if now < self.start:
-            return "Pending", ZERO_TIME, ZERO_TIME
-        if now < self.end:
-            return "Running", self.start, ZERO_TIME
-        return ("Error" if self.failure else "Success"), self.start, self.end
+        stop = stop_at if stop_at is not None and stop_at <= now else None
+        shown = ("Pending", ZERO_TIME, ZERO_TIME)
+        for number, (start, end) in enumerate(self.runs):
+            if self._stopped_in(number, start, end, stop):
+                assert stop is not None
+                return "Stopped", (start if start <= stop else ZERO_TIME), stop
+            if now < start:
+                return shown  # before a retry, the failure before it stays visible
+            if now < end:
+                return "Running", start, ZERO_TIME
+            if number >= self.fails:
+                return "Success", start, end
+            shown = ("Error", start, end)
+        return shown
+
+    def _resource(self, repository: str) -> str:
+        """Harbor's resource name: the repository and how many tags it copies (§15)."""
+        return f"{repository} [{len(self.copies)} item(s) in total]"
 
     def to_json(self, now: float, stop_at: float | None, final: bool) -> dict[str, Any]:
         if final and self._json is not None:
@@ -229,8 +275,8 @@ class Task:
             "job_id": self.job_id,
             "operation": "copy",
             "resource_type": self.resource_type,
-            "src_resource": self.artifact.reference,
-            "dst_resource": f"{self.destination}:{self.artifact.tag}",
+            "src_resource": self._resource(self.repository),
+            "dst_resource": self._resource(self.destination),
             "start_time": format_time(start),
             "end_time": format_time(end),
         }
@@ -243,50 +289,110 @@ class Task:
         """The job log written so far: lines appear as the copy progresses.
 
         A task stopped before it started has an empty log for good: Harbor's job runner
-        returns before it opens the job's log when it finds the job already stopped.
+        returns before it opens the job's log when it finds the job already stopped. A
+        retry writes over the log of the failed run from its first byte (§30).
         """
-        horizon = now if stop_at is None else min(now, stop_at)
-        if horizon < self.start:
-            return ""
-        duration = self.end - self.start
-        reference = self.artifact.reference
-        target_reference = f"{self.destination}:{self.artifact.tag}"
+        stop = stop_at if stop_at is not None and stop_at <= now else None
+        written = ""
+        for number, (start, end) in enumerate(self.runs):
+            stopped = self._stopped_in(number, start, end, stop)
+            horizon = min(now, stop) if stopped and stop is not None else now
+            if horizon < start:
+                break
+            run = self._run_log(number, start, end, horizon, source, target)
+            if stopped:
+                run += f"{format_log_time(horizon)} [INFO] [{_TRANSFER}:175]: the job is stopped\n"
+            written = run + written[len(run) :]
+            if stopped or horizon < end:
+                break
+        return written
+
+    def _run_log(
+        self, number: int, start: float, end: float, horizon: float, source: str, target: str
+    ) -> str:
+        """What run ``number`` of the job writes into its log up to ``horizon``: the
+        transfer's lines for the repository and for each artifact (transfer.go:140-254)."""
+        src, dst = self.repository, self.destination
+        tags = ",".join(copy.artifact.tag for copy in self.copies)
+        every = f"{src}:[{tags}](source registry) to {dst}:[{tags}](destination registry)"
         plan = [
-            (0.0, "INFO", "transfer.go:121", f"client for source registry [{source}] created"),
-            (0.0, "INFO", "transfer.go:131", f"client for destination registry [{target}] created"),
+            (0.0, "INFO", 140, f"client for source registry [{source}] created"),
+            (0.0, "INFO", 150, f"client for destination registry [{target}] created"),
             (
-                0.05,
+                0.02,
                 "INFO",
-                "image.go:145",
-                f"copying {reference}(source registry) to "
-                f"{target_reference}(destination registry)...",
+                183,
+                f"copying {every}...",
             ),
-            (0.1, "INFO", "image.go:339", f"pulling the manifest of artifact {reference} ..."),
         ]
-        if self.skip_existing:
-            exists = f"the artifact {target_reference} already exists on the destination registry"
-            plan.append((0.5, "INFO", "image.go:281", exists + ", skip"))
-        else:
+        failed = False
+        share = 0.9 / max(len(self.copies), 1)
+        for index, copy in enumerate(self.copies):
+            at = 0.05 + index * share
+            tag, digest = copy.artifact.tag, copy.artifact.digest
+            one = f"{src}:{tag}(source registry) to {dst}:{tag}(destination registry)"
             plan += [
-                (0.3, "INFO", "image.go:345", f"the manifest of artifact {reference} pulled"),
-                (0.5, "INFO", "image.go:388", f"copying the blob {self.artifact.digest}..."),
-                (0.8, "INFO", "image.go:398", f"copy the blob {self.artifact.digest} completed"),
+                (
+                    at,
+                    "INFO",
+                    211,
+                    f"copying {one}...",
+                ),
+                (
+                    at + 0.1 * share,
+                    "INFO",
+                    465,
+                    f"pulling the manifest of artifact {src}:{tag} ...",
+                ),
+                (at + 0.3 * share, "INFO", 471, f"the manifest of artifact {src}:{tag} pulled"),
             ]
-        if self.failure:
-            plan.append((1.0, "ERROR", "transfer.go:105", self.failure))
+            if copy.skip_existing:
+                exists = f"the artifact {dst}:{tag} already exists on the destination registry"
+                plan.append((at + 0.5 * share, "INFO", 227, exists + ", skip"))
+                continue
+            plan.append(
+                (at + 0.5 * share, "INFO", 290, f"copying the blob {digest}(the 1th running)...")
+            )
+            if number < copy.failures:
+                failed = True
+                plan.append((at + share, "ERROR", 195, copy.failure))
+                continue
+            plan += [
+                (at + 0.8 * share, "INFO", 292, f"copy the blob {digest} completed"),
+                (
+                    at + 0.85 * share,
+                    "INFO",
+                    494,
+                    f"pushing the manifest of artifact {dst}:{tag} ...",
+                ),
+                (
+                    at + share,
+                    "INFO",
+                    254,
+                    f"copy {one} completed",
+                ),
+            ]
+        if failed:
+            ending = (
+                1.0,
+                "ERROR",
+                201,
+                "got error during the whole transfer period, mark the job failure",
+            )
         else:
-            plan.append((1.0, "INFO", "image.go:160", f"copy {reference} completed"))
-        lines = [
-            f"{format_log_time(self.start + share * duration)} [{level}] "
-            f"[/pkg/reg/adapter/native/{where}]: {text}"
-            for share, level, where, text in plan
-            if self.start + share * duration <= horizon
-            and (share < 1.0 or self.start + duration <= horizon)
-        ]
-        if stop_at is not None and stop_at < self.end and stop_at <= now:
-            stamp = format_log_time(stop_at)
-            lines.append(f"{stamp} [INFO] [/jobservice/runner/redis.go:151]: the job is stopped")
-        return "\n".join(lines) + "\n" if lines else ""
+            ending = (
+                1.0,
+                "INFO",
+                205,
+                f"copy {every} completed",
+            )
+        plan.append(ending)
+        duration = end - start
+        return "".join(
+            f"{format_log_time(start + at * duration)} [{level}] [{_TRANSFER}:{line}]: {text}\n"
+            for at, level, line, text in plan
+            if start + at * duration <= horizon and (at < 1.0 or end <= horizon)
+        )
 
 
 @dataclass
@@ -301,7 +407,8 @@ class Execution:
     skipped: bool = False
     final: bool = False
     end_time: float = ZERO_TIME
-    copies_applied: int = 0
+    # Artifacts a run has yet to put into the destination
+    uncopied: list[tuple[Task, Copy]] = field(default_factory=list)
     _json: dict[str, Any] | None = None
     # Task lists of a finished execution, by query; kept for the next page of the same query.
     task_lists: dict[tuple[str | None, str | None, tuple[Sort, ...]], list[Record]] = field(
@@ -316,25 +423,39 @@ class Execution:
 
     @property
     def finishes_at(self) -> float:
-        """When every task is final (stop included)."""
+        """When every task is final (stop and retries included)."""
         if self.skipped:
             return self.start_time
         if self.stop_at is not None and self.stopped_in_setup:
             return self.stop_at
-        natural = self.tasks[-1].end if self.tasks else self.setup_until  # ends ascend
-        return natural if self.stop_at is None else min(natural, self.stop_at)
+        return max((task.ends_at(self.stop_at) for task in self.tasks), default=self.setup_until)
 
     def stored_status(self, now: float) -> str:
+        """Harbor's order (docs/harbor-behaviour.md §16, §30): Running while a task is
+        pending or running, else Error, Stopped, Success; a failure may still be retried."""
         if self._json is not None:
-            return STORED_EXECUTION_STATUS.get(self._json["status"], "Pending")
+            return STORED_EXECUTION_STATUS[self._json["status"]]
         if self.skipped:
             return "Error"
-        if self.final or now >= self.finishes_at:
-            counts = self.counts(now)
-            if counts["stopped"] or self.stopped_in_setup:
-                return "Stopped"
-            return "Error" if counts["failed"] else "Success"
-        return "Pending" if now < self.setup_until else "Running"
+        if self.stopped_in_setup and self.stop_at is not None and now >= self.stop_at:
+            return "Stopped"
+        if now < self.setup_until:
+            return "Running"  # created Running: there is no pending execution (§16)
+        counts = self.counts(now)
+        if counts["in_progress"]:
+            return "Running"
+        if counts["failed"]:
+            return "Error"
+        return "Stopped" if counts["stopped"] else "Success"
+
+    def shown_end_time(self, now: float, status: str) -> float:
+        """The latest task end while no task runs, else unset (§30: cleared by a retry)."""
+        if self.final:
+            return self.end_time
+        if status == "Running":
+            return ZERO_TIME
+        ends = (task.stored_status(now, self.stop_at)[2] for task in self.tasks)
+        return max(ends, default=self.finishes_at)
 
     def counts(self, now: float) -> dict[str, int]:
         counts = {"total": 0, "succeed": 0, "failed": 0, "in_progress": 0, "stopped": 0}
@@ -348,6 +469,13 @@ class Execution:
             counts[key.get(status, "in_progress")] += 1
         return counts
 
+    def status_text(self, now: float) -> str:
+        if self.skipped:
+            return SKIPPED_MESSAGE
+        if not self.tasks and now >= self.setup_until and not self.stopped_in_setup:
+            return NOTHING_TO_COPY_MESSAGE
+        return ""
+
     def to_json(self, now: float) -> dict[str, Any]:
         if self._json is not None:
             return self._json
@@ -358,11 +486,11 @@ class Execution:
             "status": SHOWN_EXECUTION_STATUS[status],
             "trigger": SHOWN_TRIGGER.get(self.trigger, self.trigger),
             "start_time": format_time(self.start_time),
-            "end_time": format_time(self.end_time if self.final else ZERO_TIME),
-            "status_text": SKIPPED_MESSAGE if self.skipped else "",
+            "end_time": format_time(self.shown_end_time(now, status)),
+            "status_text": self.status_text(now),
             **self.counts(now),
         }
-        shown = omit_empty(shown, EXECUTION_KEPT)  # a pending execution has no status
+        shown = omit_empty(shown, EXECUTION_KEPT)
         if self.final:
             self._json = shown
         return shown

@@ -12,7 +12,9 @@ A seed is a mapping with three optional keys:
     a list of policy bodies as ``POST /replication/policies`` takes them.
 
 An artifact entry is ``{"repository": "library/nginx", "tags": ["1.27", "latest"]}`` with
-optional ``type`` (``image``, ``chart`` or another artifact type) and ``labels``.
+optional ``type`` (``image``, ``chart`` or another artifact type), ``labels`` and
+``failures``: how many times copying it fails before Harbor's retry succeeds (3 or more:
+it always fails; so does every artifact of a repository whose name holds ``fail``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ BUILT_IN_SEED: dict[str, Any] = {
             "artifacts": [
                 {"repository": "library/nginx", "tags": ["1.25", "1.26", "1.27", "latest"]},
                 {"repository": "library/alpine", "tags": ["3.19", "3.20", "latest"]},
+                # its first copy fails, Harbor's retry succeeds (docs/harbor-behaviour.md §30)
+                {"repository": "library/flaky-sync", "tags": ["0.9"], "failures": 1},
                 {"repository": "library/redis", "tags": ["7.2", "7.4"]},
                 {"repository": "team/app", "tags": ["v1.0.0", "v1.1.0"], "labels": ["stable"]},
                 {"repository": "team/fail-build", "tags": ["1.0", "2.0"]},
@@ -139,4 +143,5 @@ def _add_artifacts(
                 str(tag),
                 labels=entry.get("labels", ()),
                 artifact_type=entry.get("type", "image"),
+                failures=int(entry.get("failures", 0)),
             )

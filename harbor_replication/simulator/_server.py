@@ -161,6 +161,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=defaults.executions_retained_per_policy,
         help="executions kept per policy, as Harbor's sweeper (default %(default)s)",
     )
+    parser.add_argument(
+        "--retry-backoff-scale",
+        type=float,
+        default=defaults.retry_backoff_scale,
+        metavar="FACTOR",
+        help="multiplies Harbor's backoff before it retries a failed copy, 16 s to two "
+        "minutes (default %(default)s: real time)",
+    )
+    parser.add_argument(
+        "--retry-seed",
+        type=int,
+        default=defaults.retry_seed,
+        help="repeatable random part of the retry backoff",
+    )
     parser.add_argument("--seed", type=Path, default=defaults.seed, help="JSON or YAML seed file")
     parser.add_argument(
         "--harbor-version",
@@ -221,6 +235,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         task_concurrency=args.task_concurrency,
         executions_retained_per_policy=args.executions_retained,
         seed=args.seed,
+        retry_backoff_scale=args.retry_backoff_scale,
+        retry_seed=args.retry_seed,
         harbor_version=args.harbor_version,
         faults=FaultConfig(
             latency=args.latency_ms / 1000,

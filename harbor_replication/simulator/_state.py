@@ -27,6 +27,7 @@ from ._model import (
     STORED_EXECUTION_STATUS,
     STORED_TASK_STATUSES,
     STORED_TRIGGER,
+    Copy,
     Execution,
     Policy,
     Registry,
@@ -35,6 +36,7 @@ from ._model import (
     omit_empty,
 )
 from ._query import Columns, Condition, Record, Sort, select
+from ._retries import MAX_FAILS, RetryBackoff
 from ._times import ZERO_TIME, format_time
 from ._validation import (
     REPOSITORY_NAME,
@@ -135,6 +137,7 @@ class SimulatorState:
         # Replaceable, e.g. by a frozen clock in tests; its values become Harbor's times.
         self.clock: Callable[[], float] = clock or _steady_wall_clock()
         self.lock = threading.RLock()
+        self.retry_backoff = RetryBackoff(config.retry_backoff_scale, config.retry_seed)
         self.reset()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -182,24 +185,30 @@ class SimulatorState:
         return now
 
     def _apply_copies(self, execution: Execution, now: float) -> None:
-        horizon = now if execution.stop_at is None else min(now, execution.stop_at)
+        """Put into the destination what the runs ended by ``now`` copied."""
         destination = self._content_of(self.policies[execution.policy_id].dest_registry_id)
-        tasks = execution.tasks
-        # tasks end in index order, so the finished ones are a prefix
-        while (
-            execution.copies_applied < len(tasks) and tasks[execution.copies_applied].end <= horizon
-        ):
-            task = tasks[execution.copies_applied]
-            if not task.failure and destination is not None:
-                copy = Artifact(
+        stop = (
+            execution.stop_at
+            if execution.stop_at is not None and execution.stop_at <= now
+            else None
+        )
+        waiting = []
+        for task, copy in execution.uncopied:
+            run = task.copying_run(copy)
+            if run is None or task.stopped_in_run(run, stop):
+                continue
+            if now < task.runs[run][1]:
+                waiting.append((task, copy))
+            elif destination is not None:
+                artifact = copy.artifact
+                destination[(task.destination, artifact.tag)] = Artifact(
                     repository=task.destination,
-                    tag=task.artifact.tag,
-                    digest=task.artifact.digest,
-                    type=task.artifact.type,
-                    labels=task.artifact.labels,
+                    tag=artifact.tag,
+                    digest=artifact.digest,
+                    type=artifact.type,
+                    labels=artifact.labels,
                 )
-                destination[(copy.repository, copy.tag)] = copy
-            execution.copies_applied += 1
+        execution.uncopied = waiting
 
     # --- registries -------------------------------------------------------------------------
 
@@ -557,42 +566,60 @@ class SimulatorState:
         return execution.id
 
     def _plan_tasks(self, execution: Execution, policy: Policy, pushed: Artifact | None) -> None:
+        """One task per source repository with the artifacts the filters select (§15)."""
         source = self._content_of(policy.src_registry_id) or {}
         destination = self._content_of(policy.dest_registry_id) or {}
         duration = self.config.task_duration
         width = self.config.task_concurrency
         candidates = source.values() if pushed is None else [pushed]
-        for index, artifact in enumerate(apply_filters(policy.filters, candidates)):
-            failure = ""
+        chosen = apply_filters(policy.filters, candidates)  # sorted by repository
+        repositories = itertools.groupby(chosen, key=lambda artifact: artifact.repository)
+        for index, (repository, artifacts) in enumerate(repositories):
             try:
                 target = destination_repository(
-                    artifact.repository, policy.dest_namespace, policy.dest_namespace_replace_count
+                    repository, policy.dest_namespace, policy.dest_namespace_replace_count
                 )
+                naming_error = ""
             except ValueError as exc:
-                target, failure = artifact.repository, str(exc)
-            if "fail" in artifact.repository and not failure:
-                failure = (
-                    f"failed to copy {artifact.reference}: unexpected status code 500 "
-                    "while pushing the blob to the destination registry"
-                )
-            existing = destination.get((target, artifact.tag))
+                target, naming_error = repository, str(exc)
+            copies = [
+                self._copy(artifact, destination.get((target, artifact.tag)), policy, naming_error)
+                for artifact in artifacts
+            ]
+            task_id = next(self._task_ids)
             start = execution.setup_until + (index // width) * duration
+            failures = max(copy.failures for copy in copies)
             task = Task(
-                task_id=next(self._task_ids),
+                task_id=task_id,
                 execution_id=execution.id,
-                artifact=artifact,
+                repository=repository,
                 destination=target,
-                start=start,
-                end=start + duration,
-                failure=failure,
-                skip_existing=(
-                    not policy.override
-                    and existing is not None
-                    and existing.digest == artifact.digest
-                ),
+                copies=copies,
+                runs=self.retry_backoff.runs(task_id, start, duration, failures),
             )
             execution.tasks.append(task)
+            execution.uncopied += [(task, copy) for copy in copies]
             self.tasks[task.id] = task
+
+    @staticmethod
+    def _copy(
+        artifact: Artifact, existing: Artifact | None, policy: Policy, naming_error: str
+    ) -> Copy:
+        """How copying ``artifact`` goes: skipped if there already, failing as the seed says
+        (always for a repository named ``*fail*`` or a destination name Harbor refuses)."""
+        failures = MAX_FAILS if naming_error or "fail" in artifact.repository else artifact.failures
+        failure = naming_error or (
+            f"failed to copy {artifact.reference}: unexpected status code 500 "
+            "while pushing the blob to the destination registry"
+        )
+        return Copy(
+            artifact=artifact,
+            skip_existing=(
+                not policy.override and existing is not None and existing.digest == artifact.digest
+            ),
+            failures=failures,
+            failure=failure if failures else "",
+        )
 
     def _sweep(self, policy_id: int) -> None:
         """Keep the newest executions of a policy, as Harbor's execution sweeper does."""
@@ -717,6 +744,12 @@ class SimulatorState:
                 1 for e in self.executions.values() if policy_id is None or e.policy_id == policy_id
             )
 
+    def final_at(self, execution_id: int) -> float:
+        """When the execution's status stops changing, Harbor's retries included (the
+        simulator's clock; an execution not stopped yet may still be stopped earlier)."""
+        with self.lock:
+            return self._execution(execution_id).finishes_at
+
     def add_finished_executions(
         self, policy_id: int, count: int, tasks_per_execution: int = 0, status: str = "Succeed"
     ) -> list[int]:
@@ -754,21 +787,22 @@ class SimulatorState:
         )
         if status == "Stopped":
             execution.stop_at = started
-        failure = "failed to copy: simulated failure" if status == "Failed" else ""
+        failures = 1 if status == "Failed" else 0
+        failure = "failed to copy: simulated failure" if failures else ""
+        start = started if status != "Stopped" else started + 1
         for n in range(task_count):
-            artifact = Artifact(f"bulk/repo{n % 100}", f"v{n}", artifact_digest("bulk", str(n)))
+            artifact = Artifact(f"bulk/repo{n}", "v1", artifact_digest("bulk", str(n)))
+            copy = Copy(artifact, failures=failures, failure=failure)
             task = Task(
                 next(self._task_ids),
                 execution.id,
-                artifact,
                 artifact.repository,
-                started if status != "Stopped" else started + 1,
-                started + 0.5 if status != "Stopped" else started + 1.5,
-                failure,
+                artifact.repository,
+                [copy],
+                [(start, start + 0.5)],
             )
             execution.tasks.append(task)
             self.tasks[task.id] = task
-        execution.copies_applied = task_count
         self.executions[execution.id] = execution
         return execution.id
 
@@ -779,8 +813,10 @@ class SimulatorState:
         tag: str,
         labels: Sequence[str] = (),
         artifact_type: str = "image",
+        failures: int = 0,
     ) -> None:
-        """Put an artifact into a registry (0 is this Harbor).
+        """Put an artifact into a registry (0 is this Harbor); copying it fails ``failures``
+        times before it succeeds (3 or more: always, as Harbor retries twice).
 
         A push to this Harbor starts the enabled ``event_based`` policies whose filters
         match it, as Harbor's push events do.
@@ -790,7 +826,12 @@ class SimulatorState:
             if content is None:
                 raise KeyError(f"no registry {registry_id}")
             artifact = Artifact(
-                repository, tag, artifact_digest(repository, tag), artifact_type, tuple(labels)
+                repository,
+                tag,
+                artifact_digest(repository, tag),
+                artifact_type,
+                tuple(labels),
+                failures,
             )
             content[(repository, tag)] = artifact
             if registry_id != LOCAL_REGISTRY_ID:

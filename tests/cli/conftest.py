@@ -34,7 +34,9 @@ def _no_backoff(no_backoff: None) -> None:
 @pytest.fixture(scope="session")
 def cli_harbor() -> Iterator[HarborSimulator]:
     """A simulated Harbor (built-in seed, 50 ms tasks) shared by the CLI tests."""
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.05))) as harbor:
+    with HarborSimulator(
+        with_contract(SimulatorConfig(task_duration=0.05, retry_backoff_scale=0))
+    ) as harbor:
         yield harbor
 
 
@@ -86,8 +88,8 @@ def unique() -> Callable[[str], str]:
 def make_policy(client: ReplicationClient, unique: Callable[[str], str]) -> Callable[[str], int]:
     """``make_policy(name_filter)``: an enabled pull policy from Docker Hub; returns its id.
 
-    In the seed, ``library/alpine`` has 3 tags that copy fine and ``team/**`` 4 tags, the
-    two of ``team/fail-build`` failing.
+    In the seed, ``library/alpine`` has 3 tags that copy fine in one task, and ``team/**``
+    two repositories (two tasks), ``team/fail-build`` failing.
     """
 
     def make(name_filter: str) -> int:

@@ -218,7 +218,8 @@ def test_stop_wait_counts_the_time_on_one_clock(
 ) -> None:
     started = run("-o", "json", "start", str(make_policy("team/**")))
     execution_id = yaml.safe_load(started.stdout)["id"]
-    result = run("stop", "--wait", str(execution_id))
+    # --settle 0: the first Failed read ends the wait (its team/fail-build task may fail first).
+    result = run("stop", "--wait", "--settle", "0", str(execution_id))
     progress = re.findall(r", (\d+\.\d)s$", result.stderr, re.MULTILINE)
     summary = re.search(r", waited (\d+\.\d)s\. ", result.stdout)
     assert progress, result.stderr

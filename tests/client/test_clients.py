@@ -58,6 +58,10 @@ def policy_body(name: str, **changes: Any) -> dict[str, Any]:
     return body
 
 
+NGINX_FILTER = {"type": "name", "value": "library/nginx"}
+NO_REPOSITORY = {"type": "name", "value": "no/such-repository"}
+
+
 async def create_policy(harbor: Harbor, name: str, **changes: Any) -> int:
     return location_id(await harbor.create_replication_policy(policy_body(name, **changes)))
 
@@ -467,6 +471,35 @@ async def test_any_of_query(harbor: Harbor, unique: Callable[[str], str]) -> Non
 # --- executions, tasks and logs ------------------------------------------------------------
 
 
+async def test_one_task_per_repository_and_nothing_to_copy(
+    harbor: Harbor, clock: FrozenClock, unique: Callable[[str], str]
+) -> None:
+    # docs/harbor-behaviour.md §15: one task per repository, carrying its selected tags
+    nginx = await create_policy(harbor, unique("nginx"), filters=[NGINX_FILTER])
+    execution_id = location_id(await harbor.start_replication(nginx))
+    first = await harbor.get_replication(execution_id)
+    assert (first.status, first.total) == ("InProgress", 0)  # §16: no pending execution
+    clock.advance(10 * TASK_DURATION)
+    [task] = await harbor.get_replication_tasks(execution_id)
+    assert (task.src_resource, task.dst_resource, task.status) == (
+        "library/nginx [4 item(s) in total]",
+        "mirror/nginx [4 item(s) in total]",
+        "Succeed",
+    )
+    log = await harbor.get_replication_task_log(execution_id, task.id)
+    assert "copy library/nginx:1.27(source registry) to mirror/nginx:1.27" in log
+
+    nothing = await create_policy(harbor, unique("nothing"), filters=[NO_REPOSITORY])
+    empty_id = location_id(await harbor.start_replication(nothing))
+    clock.advance(TASK_DURATION)
+    empty = await harbor.get_replication(empty_id)
+    assert (empty.status, empty.status_text, empty.total) == (
+        "Succeed",
+        "no resources need to be replicated",
+        0,
+    )
+
+
 async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str], str]) -> None:
     policy_id = await create_policy(
         harbor, unique("run"), filters=[{"type": "name", "value": "{library/alpine,team/**}"}]
@@ -481,8 +514,13 @@ async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str
     assert running.trigger == "manual"
 
     seen: list[str] = []
+    # settle=0: the first Failed read (waiting out Harbor's retries: tests/client/test_waiting.py)
     final = await harbor.wait_for_replication(
-        execution_id, timeout=30, poll_interval=0.02, on_progress=lambda e: seen.append(e.status)
+        execution_id,
+        timeout=30,
+        poll_interval=0.02,
+        settle=0,
+        on_progress=lambda e: seen.append(e.status),
     )
     # team/fail-build fails its tasks (the simulator's rule), so the execution fails.
     assert final.status == "Failed"
@@ -490,13 +528,13 @@ async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str
     assert isinstance(final.end_time, datetime)
     assert isinstance(final.start_time, datetime)
     assert final.end_time >= final.start_time
-    assert (final.failed, final.succeed + final.failed) == (2, final.total)
+    assert (final.failed, final.succeed + final.failed) == (1, final.total)
 
     tasks = await harbor.get_replication_tasks(execution_id, page_size=2)
     assert len(tasks) == final.total
     assert {t.execution_id for t in tasks} == {execution_id}
     failed = await harbor.get_replication_tasks(execution_id, status="Failed")
-    assert {t.src_resource.split(":")[0] for t in failed} == {"team/fail-build"}
+    assert [t.src_resource for t in failed] == ["team/fail-build [2 item(s) in total]"]
     assert len(await harbor.get_replication_tasks(execution_id, limit=1)) == 1
     assert len(await harbor.get_replication_tasks(execution_id, resource_type="artifact")) in (
         0,
@@ -519,7 +557,9 @@ async def test_replication_runs_to_the_end(harbor: Harbor, unique: Callable[[str
 async def test_unset_times_are_none_not_year_one(
     harbor: Harbor, clock: FrozenClock, unique: Callable[[str], str]
 ) -> None:
-    policy_id = await create_policy(harbor, unique("zero"))
+    # seven repositories, seven tasks (docs/harbor-behaviour.md §15): four run, three wait
+    every = [{"type": "name", "value": "**"}]
+    policy_id = await create_policy(harbor, unique("zero"), filters=every)
     execution_id = location_id(await harbor.start_replication(policy_id))
     clock.advance(TASK_DURATION / 2)  # its first tasks run, the others wait
     running = await harbor.get_replication(execution_id)

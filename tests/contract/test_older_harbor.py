@@ -45,7 +45,9 @@ def older_contract() -> Contract:
 
 @pytest.fixture(scope="module")
 def older_harbor(older_contract: Contract) -> Iterator[HarborSimulator]:
-    config = SimulatorConfig(task_duration=0.02, harbor_version=OLDER_VERSION)
+    config = SimulatorConfig(
+        task_duration=0.02, harbor_version=OLDER_VERSION, retry_backoff_scale=0
+    )
     with HarborSimulator(with_contract(config, older_contract)) as simulator:
         yield simulator
 
@@ -142,8 +144,8 @@ async def test_both_clients_replicate_against_an_older_harbor(older: Harbor, kin
     assert (final.status, final.total, final.succeed, final.failed) == ("Succeed", 2, 2, 0)
     tasks = await older.get_replication_tasks(execution_id)
     assert sorted(t.src_resource for t in tasks) == [
-        "library/alpine:latest",
-        "library/nginx:latest",
+        "library/alpine [1 item(s) in total]",
+        "library/nginx [1 item(s) in total]",
     ]
     assert {t.status for t in tasks} == {"Succeed"}
     log = await older.get_replication_task_log(execution_id, tasks[0].id)

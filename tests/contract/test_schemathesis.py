@@ -38,7 +38,7 @@ if isinstance(_contract := session_contract(), str):
 # Loaded at collection: schemathesis' lazy from_fixture() breaks on pytest 9 (no _nodeid).
 schema = schemathesis.openapi.from_dict(copy.deepcopy(harbor_description(generate.TAGS)))
 # A simulator of its own, called in-process: what schemathesis creates stays there.
-schema.app = create_app(with_contract(SimulatorConfig(task_duration=0.01)))
+schema.app = create_app(with_contract(SimulatorConfig(task_duration=0.01, retry_backoff_scale=0)))
 
 
 @schema.parametrize()

@@ -26,7 +26,7 @@ def _no_backoff(no_backoff: None) -> None:
 @pytest.fixture(scope="package")
 def faulty_harbor() -> Iterator[HarborSimulator]:
     """A simulator for fault tests, shared by the package; each test sets its own faults."""
-    with HarborSimulator(SimulatorConfig(task_duration=0.01)) as harbor:
+    with HarborSimulator(SimulatorConfig(task_duration=0.01, retry_backoff_scale=0)) as harbor:
         yield harbor
 
 

@@ -15,7 +15,7 @@ from tests.support import FrozenClock, freeze_clock
 
 @pytest.fixture(scope="session")
 def simulator_session() -> Iterator[HarborSimulator]:
-    config = SimulatorConfig(task_duration=TASK_DURATION, task_concurrency=2)
+    config = SimulatorConfig(task_duration=TASK_DURATION, task_concurrency=2, retry_backoff_scale=0)
     with HarborSimulator(with_contract(config)) as simulator:
         yield simulator
 

@@ -39,3 +39,14 @@ def new_policy(api: httpx.Client, **fields: Any) -> int:
     response = api.post("/replication/policies", json=body)
     assert response.status_code == 201, response.text
     return location_id(response.headers["Location"])
+
+
+# Four repositories of the seed's registry 1 that copy without failing: four tasks, one
+# per repository (docs/harbor-behaviour.md §15)
+FOUR_REPOSITORIES = "{library/alpine,library/nginx,library/redis,team/app}"
+
+
+def four_task_policy(api: httpx.Client) -> int:
+    return new_policy(
+        api, name="four-tasks", filters=[{"type": "name", "value": FOUR_REPOSITORIES}]
+    )

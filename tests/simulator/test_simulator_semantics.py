@@ -9,10 +9,12 @@ import httpx
 import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from harbor_replication.simulator._retries import RetryBackoff
 from tests.contract_checks import with_contract
 from tests.simulator.simulator_helpers import (
     ADMIN,
     finished_execution,
+    four_task_policy,
     new_policy,
     start,
 )
@@ -86,7 +88,7 @@ def test_semantics_04_request_id_echoed_or_made_up(api: httpx.Client) -> None:
 def test_semantics_05_times_utc_millis_and_zero_time(
     api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
-    execution_id = start(api, 1)
+    execution_id = start(api, four_task_policy(api))
     running = api.get(f"/replication/executions/{execution_id}").json()
     assert TIME.match(running["start_time"])
     assert running["end_time"] == ZERO_TIME
@@ -149,7 +151,9 @@ def test_semantics_09_put_and_delete_answer_200_empty(api: httpx.Client) -> None
     assert (updated.status_code, updated.content) == (200, b"")
     execution_id = start(api, policy_id)
     stopped = api.put(f"/replication/executions/{execution_id}")
-    assert (stopped.status_code, stopped.content) == (200, b"")
+    # docs/harbor-behaviour.md §9: the stop handler's nil payload, written as JSON
+    assert (stopped.status_code, stopped.content) == (200, b"null\n")
+    assert stopped.headers["content-type"] == "application/json"
     finished_execution(api, execution_id)
     deleted = api.delete(f"/replication/policies/{policy_id}")
     assert (deleted.status_code, deleted.content) == (200, b"")
@@ -270,7 +274,7 @@ def test_semantics_14_start_unknown_disabled_and_single_active(
 def test_semantics_15_tasks_appear_in_the_background(
     api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
-    execution_id = start(api, 1)
+    execution_id = start(api, four_task_policy(api))
     assert api.get(f"/replication/executions/{execution_id}").json()["total"] == 0
     assert api.get(f"/replication/executions/{execution_id}/tasks").json() == []
     frozen_clock.advance(0.25)  # setup done
@@ -281,11 +285,10 @@ def test_semantics_15_tasks_appear_in_the_background(
 def test_semantics_16_execution_statuses_and_counters(
     api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
-    execution_id = start(api, 1)
-    pending = api.get(f"/replication/executions/{execution_id}").json()
-    # the empty status: go-swagger leaves an empty optional string out of the body
-    assert "status" not in pending
-    assert pending["trigger"] == "manual"
+    execution_id = start(api, four_task_policy(api))
+    first = api.get(f"/replication/executions/{execution_id}").json()
+    # created Running: InProgress from the first read, before any task exists
+    assert (first["status"], first["total"], first["trigger"]) == ("InProgress", 0, "manual")
     frozen_clock.advance(0.25)  # setup done
     running = api.get(f"/replication/executions/{execution_id}").json()
     assert running["status"] == "InProgress"
@@ -303,7 +306,7 @@ def test_semantics_16_failed_when_a_task_fails(api: httpx.Client) -> None:
     policy_id = new_policy(api, filters=[{"type": "name", "value": "team/**"}])
     final = finished_execution(api, start(api, policy_id))
     assert final["status"] == "Failed"
-    assert (final["total"], final["succeed"], final["failed"]) == (4, 2, 2)
+    assert (final["total"], final["succeed"], final["failed"]) == (2, 1, 1)
 
 
 def test_semantics_17_task_vocabulary(api: httpx.Client) -> None:
@@ -312,16 +315,16 @@ def test_semantics_17_task_vocabulary(api: httpx.Client) -> None:
     finished_execution(api, execution_id)
     tasks = api.get(f"/replication/executions/{execution_id}/tasks").json()
     by_source = {task["src_resource"]: task for task in tasks}
-    assert by_source["team/fail-build:1.0"]["status"] == "Failed"
-    assert by_source["team/app:v1.0.0"]["status"] == "Succeed"
-    assert by_source["charts/podinfo:6.5.0"]["resource_type"] == "chart"
-    assert by_source["team/app:v1.0.0"]["resource_type"] == "image"
+    assert by_source["team/fail-build [2 item(s) in total]"]["status"] == "Failed"
+    assert by_source["team/app [2 item(s) in total]"]["status"] == "Succeed"
+    assert by_source["charts/podinfo [1 item(s) in total]"]["resource_type"] == "chart"
+    assert by_source["team/app [2 item(s) in total]"]["resource_type"] == "image"
     assert {task["operation"] for task in tasks} == {"copy"}
     assert all(task["job_id"] for task in tasks)
 
 
 def test_semantics_18_stop_is_asynchronous(api: httpx.Client, frozen_clock: FrozenClock) -> None:
-    execution_id = start(api, 1)
+    execution_id = start(api, four_task_policy(api))
     frozen_clock.advance(0.25)  # two tasks run, two wait
     assert api.put(f"/replication/executions/{execution_id}").status_code == 200
     still = api.get(f"/replication/executions/{execution_id}").json()
@@ -392,7 +395,7 @@ def test_semantics_19_task_log_grows(api: httpx.Client, frozen_clock: FrozenCloc
 def test_semantics_19_logs_of_a_stopped_execution_never_change(
     api: httpx.Client, frozen_clock: FrozenClock
 ) -> None:
-    execution_id = start(api, 1)
+    execution_id = start(api, four_task_policy(api))
     frozen_clock.advance(0.25)  # two tasks run, two wait their turn
     api.put(f"/replication/executions/{execution_id}")
     frozen_clock.advance(0.15)  # the stop lands
@@ -578,7 +581,7 @@ def test_semantics_28_execution_and_task_filters(
     ignored_q = api.get("/replication/executions", params={"q": "policy_id=1"}).json()
     assert len(ignored_q) == 2
     tasks = api.get(f"/replication/executions/{two}/tasks", params={"status": "Failed"}).json()
-    assert [t["src_resource"] for t in tasks] == ["prod/fail-worker:1.0"]
+    assert [t["src_resource"] for t in tasks] == ["prod/fail-worker [1 item(s) in total]"]
     images = api.get(f"/replication/executions/{two}/tasks", params={"resource_type": "chart"})
     assert images.json() == []
     # The tasks of an execution that does not exist are a 404, not an empty list.
@@ -644,7 +647,7 @@ def test_semantics_16_push_starts_event_based_policies(
     assert execution["trigger"] == "event_based"
     finished_execution(api, execution["id"])
     tasks = api.get(f"/replication/executions/{execution['id']}/tasks").json()
-    assert [t["src_resource"] for t in tasks] == ["prod/api:2.5.0"]
+    assert [t["src_resource"] for t in tasks] == ["prod/api [1 item(s) in total]"]
     assert harbor.state.artifacts(2) == ["prod/api:2.5.0"]
     scheduled = api.get("/replication/executions", params={"trigger": "event_based"}).json()
     assert [e["id"] for e in scheduled] == [execution["id"]]
@@ -691,3 +694,66 @@ def test_semantics_29_ping_needs_a_type_and_a_url(api: httpx.Client) -> None:
     assert api.post("/registries/ping", json={"id": 1}).status_code == 200
     info = api.get("/registries/1/info").json()
     assert "supported_copy_by_chunk" not in info  # only a Harbor adapter sets it, to true
+
+
+def test_semantics_15_one_task_per_repository_whose_log_names_each_artifact(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
+    execution_id = start(api, 1)  # pull-nginx: library/nginx, four tags, into mirror/
+    frozen_clock.advance(0.2 + 1.0)  # setup, then the one task
+    [task] = api.get(f"/replication/executions/{execution_id}/tasks").json()
+    assert (task["src_resource"], task["dst_resource"], task["status"]) == (
+        "library/nginx [4 item(s) in total]",
+        "mirror/nginx [4 item(s) in total]",
+        "Succeed",
+    )
+    log = api.get(f"/replication/executions/{execution_id}/tasks/{task['id']}/log").text
+    tags = ["1.25", "1.26", "1.27", "latest"]
+    for tag in tags:
+        assert (
+            f"copy library/nginx:{tag}(source registry) to "
+            f"mirror/nginx:{tag}(destination registry) completed\n"
+        ) in log
+    assert log.splitlines()[-1].endswith(
+        "copy library/nginx:[1.25,1.26,1.27,latest](source registry) to "
+        "mirror/nginx:[1.25,1.26,1.27,latest](destination registry) completed"
+    )
+
+
+def test_semantics_15_nothing_to_copy_ends_succeed_with_its_status_text(
+    api: httpx.Client, frozen_clock: FrozenClock
+) -> None:
+    policy_id = new_policy(api, filters=[{"type": "name", "value": "no/such-repository"}])
+    execution_id = start(api, policy_id)
+    assert api.get(f"/replication/executions/{execution_id}").json()["status"] == "InProgress"
+    frozen_clock.advance(0.25)  # setup done: no task to create
+    final = api.get(f"/replication/executions/{execution_id}").json()
+    assert (final["status"], final["status_text"], final["total"]) == (
+        "Succeed",
+        "no resources need to be replicated",
+        0,
+    )
+    assert final["end_time"] != ZERO_TIME
+
+
+def test_semantics_16_a_failed_task_beats_a_stopped_one(
+    harbor: HarborSimulator,
+    api: httpx.Client,
+    frozen_clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # team/fail-build fails in the first round of tasks (two at a time) and waits for
+    # Harbor's retry, which a stop does not cancel (§30); team/later, in the second round,
+    # is stopped while it runs
+    monkeypatch.setattr(harbor.state, "retry_backoff", RetryBackoff(1.0, seed=1))
+    harbor.state.add_artifact(1, "team/later", "1.0")
+    policy_id = new_policy(
+        api, filters=[{"type": "name", "value": "{library/alpine,team/fail-build,team/later}"}]
+    )
+    execution_id = start(api, policy_id)
+    frozen_clock.advance(0.2 + 1.5)
+    api.put(f"/replication/executions/{execution_id}")
+    frozen_clock.advance(3600)
+    final = api.get(f"/replication/executions/{execution_id}").json()
+    assert (final["succeed"], final["failed"], final["stopped"]) == (1, 1, 1)
+    assert final["status"] == "Failed"
