@@ -15,8 +15,10 @@ started all the time and Harbor's sweeper deletes the oldest beyond 50 per polic
 One page after the other (each requested once the one before has arrived), an item
 that is in the list throughout the walk is missed only when something ahead of it is
 removed while the walk passes it: it moves up across the boundary between a page
-already read and the next. Items added ahead of the walk push others down, which come
-again on the next page: duplicates, never losses.
+already read and the next. The sweeper deletes only final executions (§20), so
+while old ones are still retrying (§30) the newer final ones just ahead of them go: from
+the middle of the list, which no offset walk can see. Items added ahead of the walk push
+others down, which come again on the next page: duplicates, never losses.
 
 Pages fetched at the same time break that: Harbor may serve page ``k+1`` before page
 ``k``. If ``i`` items are added ahead of their boundary in between, page ``k`` (served
