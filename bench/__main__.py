@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench import _operations as operations_bench
 from bench._ascode import run as ascode_scenarios
 from bench._contenders import Contender, available
 from bench._exporter import exporter_lines
@@ -229,11 +230,13 @@ def main() -> int:
             for contender in contenders:
                 contender.shutdown()
     as_code: list[str] = []
+    report_rows: list[dict[str, object]] = []
     exporter: list[str] = []
     if args.only is None:
         results.extend(startup_scenarios(args.quick))
         print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
         as_code = ascode_scenarios(args.quick)
+        report_rows = operations_bench.run(args.quick)
         exporter_latency = max(args.latency)
         print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
         exporter = exporter_lines(exporter_latency)
@@ -249,6 +252,8 @@ def main() -> int:
             *target_lines(results),
             "",
             *as_code,
+            "",
+            *(operations_bench.lines(report_rows) if report_rows else []),
             "",
             *exporter,
             "",
@@ -267,6 +272,7 @@ def main() -> int:
         "results": [
             {**asdict(r), "wall_median": r.wall_median, "cpu_median": r.cpu_median} for r in results
         ],
+        "failure_report": report_rows,
     }
     for name in (f"results-{stamp}.json", "latest.json"):
         (RESULTS / name).write_text(json.dumps(document, indent=2), encoding="utf-8")

@@ -126,7 +126,8 @@ def _met(ok: bool) -> str:
 
 
 def target_lines(results: Sequence[Result]) -> list[str]:
-    """Issue 5's targets, each with the numbers that decide it."""
+    """The performance targets README's Performance section sets, each with the numbers that
+    decide it."""
     lines = []
     per_call = []
     for one in results:
@@ -166,6 +167,14 @@ def target_lines(results: Sequence[Result]) -> list[str]:
             lines.append(
                 f"- `{statement}` {value:.0f} ms (target < {limit:.0f}): {_met(value < limit)}"
             )
+    client_import = _median(results, "import time", OURS[0])
+    httpx_import = _median(results, "import time", RAW["sync"])
+    if client_import is not None and httpx_import is not None and httpx_import.wall_median:
+        ratio = client_import.wall_median / httpx_import.wall_median
+        lines.append(
+            f"- `from harbor_replication import ReplicationClient` within 1.15x of "
+            f"`import httpx` (same run): {ratio:.2f}x: {_met(ratio <= 1.15)}"
+        )
     result = _median(results, "CLI --help", "harbor-replication")
     if result is not None:
         value = result.wall_median

@@ -13,7 +13,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# The errors are imported eagerly: _errors needs only the standard library.
+# Imported eagerly: _constants and _errors need only the standard library.
+from harbor_replication._constants import FINAL_STATUSES as FINAL_STATUSES
 from harbor_replication._errors import (
     BadRequestError as BadRequestError,
     ClientClosedError as ClientClosedError,
@@ -42,10 +43,7 @@ from harbor_replication._version import __version__ as __version__
 if TYPE_CHECKING:
     from harbor_replication import models as models, query as query
     from harbor_replication._async_client import AsyncReplicationClient as AsyncReplicationClient
-    from harbor_replication._core import (
-        FINAL_STATUSES as FINAL_STATUSES,
-        location_id as location_id,
-    )
+    from harbor_replication._responses import location_id as location_id
     from harbor_replication._settings import (
         CleartextCredentialsWarning as CleartextCredentialsWarning,
     )
@@ -60,8 +58,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "ReplicationClient": "harbor_replication._sync_client",
     "AsyncReplicationClient": "harbor_replication._async_client",
-    "location_id": "harbor_replication._core",
-    "FINAL_STATUSES": "harbor_replication._core",
+    "location_id": "harbor_replication._responses",
     "CleartextCredentialsWarning": "harbor_replication._settings",
     "DEFAULT_SETTLE": "harbor_replication._settle",
     "failure_confirmed": "harbor_replication._settle",
@@ -70,7 +67,7 @@ _LAZY: dict[str, str] = {
     "query": "harbor_replication.query",
 }
 
-__all__ = sorted([*_LAZY, *_error_names, "__version__"])
+__all__ = sorted([*_LAZY, *_error_names, "FINAL_STATUSES", "__version__"])
 
 
 def __getattr__(name: str) -> Any:

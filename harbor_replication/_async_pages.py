@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from harbor_replication._core import Call, PagedCall
 from harbor_replication._paging import Fetch, Page, PageWalk
+
+if TYPE_CHECKING:
+    from harbor_replication._core import Call, PagedCall
 
 T = TypeVar("T")
 R = TypeVar("R")

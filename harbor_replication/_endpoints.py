@@ -1,4 +1,4 @@
-"""The generated endpoint modules whose request builders the core uses."""
+"""The generated operation modules, each with the public ``build_request`` the core uses."""
 
 from harbor_replication_api.api.registry import (
     create_registry,

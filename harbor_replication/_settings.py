@@ -14,9 +14,9 @@ from typing import Any, TypeAlias
 
 import httpx
 
+from harbor_replication._constants import API_PREFIX
 from harbor_replication._version import __version__
 
-API_PREFIX = "/api/v2.0"
 # Names this client in Harbor's and its proxies' access logs.
 USER_AGENT = f"harbor-replication/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)
@@ -157,7 +157,8 @@ def resolve(url: str | None, username: str | None, secret: str | None) -> Settin
     if secret and not username:
         raise ValueError("a secret without a username: pass username= or set HARBOR_USERNAME")
     base = api_url(url)
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    # Accept (and Content-Type) are set per request by the generated request builders.
+    headers = {"User-Agent": USER_AGENT}
     if username:
         if secret is None:
             raise ValueError(

@@ -9,20 +9,12 @@ import logging
 import time
 from collections.abc import Callable, Generator
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-import stamina
 
-from harbor_replication import _core
-from harbor_replication._core import (
-    PagedCall,
-    PolicyInput,
-    Query,
-    RegistryInput,
-    RegistryPingInput,
-    RegistryUpdateInput,
-)
+from harbor_replication import _failures
+from harbor_replication._checks import check_id, check_wait
 from harbor_replication._errors import WaitTimeoutError
 from harbor_replication._paging import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
@@ -35,14 +27,30 @@ from harbor_replication._settings import (
 )
 from harbor_replication._settle import DEFAULT_SETTLE, FailureWatch, check_settle, wall_time
 from harbor_replication._sync_pages import Pages, Slots
-from harbor_replication_api.models import (
-    Registry,
-    RegistryInfo,
-    RegistryProviderInfo,
-    ReplicationExecution,
-    ReplicationPolicy,
-    ReplicationTask,
-)
+
+if TYPE_CHECKING:
+    from harbor_replication import _core, _responses
+    from harbor_replication._bodies import (
+        PolicyInput,
+        RegistryInput,
+        RegistryPingInput,
+        RegistryUpdateInput,
+    )
+    from harbor_replication._core import PagedCall, Query
+    from harbor_replication_api.models import (
+        Registry,
+        RegistryInfo,
+        RegistryProviderInfo,
+        ReplicationExecution,
+        ReplicationPolicy,
+        ReplicationTask,
+    )
+else:
+    from harbor_replication._lazy import LazyModule
+
+    # Imported by the first request: see _lazy.py.
+    _core = LazyModule("harbor_replication._core")
+    _responses = LazyModule("harbor_replication._responses")
 
 T = TypeVar("T")
 
@@ -94,10 +102,10 @@ class ReplicationClient:
         backoff_jitter: float = _DEFAULT_RETRY.backoff_jitter,
     ) -> None:
         self._settings = resolve(url, username, secret)
-        self._page_concurrency = _core.check_id("page_concurrency", page_concurrency)
+        self._page_concurrency = check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
-        connections = _core.check_id("max_connections", max_connections)
+        connections = check_id("max_connections", max_connections)
         self._slots = Slots(connections)
         self._http = httpx.Client(
             **self._settings.httpx_options(verify, timeout),
@@ -137,7 +145,7 @@ class ReplicationClient:
 
     def _send(self, call: _core.Call[T]) -> T:
         if self._http.is_closed:
-            raise _core.closed_client_error(type(self).__name__, call.operation)
+            raise _failures.closed_client_error(type(self).__name__, call.operation)
         # The first attempt runs outside stamina, whose loop costs 14-22 us a call. A
         # failure is replayed as stamina's own first attempt, so its decision, waits,
         # attempt count and hooks are as if it had run every attempt.
@@ -145,6 +153,9 @@ class ReplicationClient:
             return self._send_once(call)
         except Exception as error:
             first_failure: Exception | None = error
+        # stamina is imported only once a request has failed, to keep the import cheap.
+        import stamina
+
         retry = self._retry.hook(call.replayable)
         for attempt in stamina.retry_context(retry, **self._retry_options):
             with attempt:
@@ -164,7 +175,7 @@ class ReplicationClient:
             with self._slots:
                 response = self._http.send(request)
         except httpx.HTTPError as exc:
-            raise _core.transport_error(call.operation, exc) from exc
+            raise _failures.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> HTTP %d [request id %s]",
@@ -173,7 +184,7 @@ class ReplicationClient:
                 response.status_code,
                 response.headers.get("x-request-id"),
             )
-        return _core.finish(call, response)
+        return _responses.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
         return self._pages.walk(call, ramp=True)
@@ -301,8 +312,8 @@ class ReplicationClient:
         :class:`~harbor_replication.WaitTimeoutError` after ``timeout`` seconds, with
         ``confirming`` true when the time ran out while a failure was being confirmed.
         """
-        _core.check_id("execution_id", execution_id)
-        _core.check_wait(timeout, poll_interval, on_progress)
+        check_id("execution_id", execution_id)
+        check_wait(timeout, poll_interval, on_progress)
         watch = FailureWatch(check_settle(settle))
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:

@@ -1,9 +1,12 @@
 """The data models of the replication and registry API.
 
 They are the attrs classes generated from Harbor's API description (package
-``harbor_replication_api``). Fields Harbor did not send are ``UNSET``; a time Harbor has
-not set yet (its zero time) is ``None``. Their ``repr`` shows the fields that are set
-(``UNSET`` ones and empty ``additional_properties`` are left out).
+``harbor_replication_api``). Harbor leaves out a field that holds Go's zero value; in what
+the clients return such a field has that value again (``False``, ``""``, ``0``, an empty
+list, ``None`` when nullable), and only a nested object Harbor did not send stays
+``UNSET``. A time Harbor has not set yet (its zero time, year 1) is ``None``. Their ``repr``
+shows the fields that are set (``UNSET`` ones and empty ``additional_properties`` are left
+out).
 """
 
 from typing import Any

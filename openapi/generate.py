@@ -2,7 +2,10 @@
 
 Steps: load Harbor's Swagger 2.0 file, keep the replication and registry operations with what
 they reach, convert to OpenAPI 3 with the pinned swagger2openapi, apply the reviewed fixes in
-openapi/fixes.yaml, write the spec deterministically and run openapi-python-client on it.
+openapi/fixes.yaml, write the spec deterministically and run openapi-python-client on it with
+the templates in openapi/templates: each operation becomes a public ``build_request`` (its
+``Accept`` from what the operation produces, ``Content-Type`` from what it consumes), beside the
+models; the generator's own HTTP client is left out, since harbor_replication sends the requests.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ REPO_ROOT = OPENAPI_DIR.parent
 SPEC_OUT = OPENAPI_DIR / "harbor-replication.yaml"
 FIXES_FILE = OPENAPI_DIR / "fixes.yaml"
 CLIENT_CONFIG = OPENAPI_DIR / "config.yaml"
+TEMPLATES = OPENAPI_DIR / "templates"
+# Written by openapi-python-client whatever the templates say; used by nothing once the
+# endpoint modules only build requests.
+UNUSED_FILES = ("client.py", "errors.py")
 CONVERTER = OPENAPI_DIR / "node_modules" / "swagger2openapi" / "swagger2openapi.js"
 PACKAGE_DIR = REPO_ROOT / "generated" / "harbor_replication_api"
 TAGS = ("replication", "registry")
@@ -228,6 +235,8 @@ def generate_client(spec_file: Path, package_dir: Path) -> None:
         str(spec_file),
         "--config",
         str(CLIENT_CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "none",
         "--output-path",
@@ -238,6 +247,8 @@ def generate_client(spec_file: Path, package_dir: Path) -> None:
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed:\n{completed.stdout}{completed.stderr}")
+    for name in UNUSED_FILES:
+        (package_dir / name).unlink()
     # PEP 561 marker: --meta none leaves it out, and the facade type-checks against the models.
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 

@@ -1,9 +1,10 @@
 """Write the synchronous modules from their asyncio sources, so the twins cannot drift.
 
-``harbor_replication/_async_client.py`` and ``harbor_replication/ascode/_async_shell.py``
-are sources; this rewrites their async constructs into blocking twins (the approach of
-httpcore's unasync script) and formats the result. ``python -m openapi.unasync`` writes
-``_sync_client.py`` and ``ascode/_sync_shell.py``; ``--check`` exits 1 when one is stale.
+``harbor_replication/_async_client.py``, ``harbor_replication/ascode/_async_shell.py`` and
+``harbor_replication/async_operations.py`` are sources; this rewrites their async constructs
+into blocking twins (the approach of httpcore's unasync script) and formats the result.
+``python -m openapi.unasync`` writes ``_sync_client.py``, ``ascode/_sync_shell.py`` and
+``operations.py`` (:data:`PAIRS`); ``--check`` exits 1 when one is stale.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ SOURCE = ROOT / "harbor_replication" / "_async_client.py"
 TARGET = ROOT / "harbor_replication" / "_sync_client.py"
 ASCODE_SOURCE = ROOT / "harbor_replication" / "ascode" / "_async_shell.py"
 ASCODE_TARGET = ROOT / "harbor_replication" / "ascode" / "_sync_shell.py"
+OPERATIONS_SOURCE = ROOT / "harbor_replication" / "async_operations.py"
+OPERATIONS_TARGET = ROOT / "harbor_replication" / "operations.py"
 # Source, target, and the first line of the target's docstring.
 PAIRS: list[tuple[Path, Path, str]] = [
     (SOURCE, TARGET, "The blocking client."),
     (ASCODE_SOURCE, ASCODE_TARGET, "Replication as code with the blocking client."),
+    (
+        OPERATIONS_SOURCE,
+        OPERATIONS_TARGET,
+        "Blocking operations: retry what failed, a failure digest, bulk changes.",
+    ),
 ]
 
 # Applied in order, on whole words.
@@ -46,6 +54,8 @@ REWRITES: list[tuple[str, str]] = [
     (r"\b_async_bounded\b", "_sync_bounded"),
     (r"\b_async_client\b", "_sync_client"),
     (r"\bAwaitable\[([\w |]+)\]", r"\1"),
+    (r"\bamap_bounded\b", "map_bounded"),
+    (r"\bAsyncIterator\b", "Iterator"),
 ]
 
 

@@ -21,7 +21,7 @@ import os
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,6 +199,15 @@ def session_contract() -> Contract | str:
         return Contract(harbor_description())
     except ContractUnavailableError as unavailable:
         return f"contract checks skipped: {unavailable}"
+
+
+def require_contract_in_ci(contract: Contract | str, environ: Mapping[str, str]) -> None:
+    """In CI (``CI`` set) a missing contract stops the run instead of skipping its checks."""
+    if isinstance(contract, str) and environ.get("CI"):
+        raise pytest.UsageError(
+            f"{contract}; CI must check the simulator against Harbor's description: "
+            "make test HARBOR_SPEC=path-or-url"
+        )
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from harbor_replication.simulator import HarborSimulator
 
 ADMIN = ("admin", "Harbor12345")
+# How long each task of the test sessions' simulators takes (tests that depend on the exact
+# timing freeze the simulator's clock and move it themselves).
+TASK_DURATION = 0.02
 # How often a wait looks again while simulated time passes.
 _POLL_INTERVAL = 0.01
 
@@ -157,3 +161,14 @@ def wait_on_clock(clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (_async_client, _sync_client, _executions, _progress):
         monkeypatch.setattr(module, "time", _ClockTime(clock))
     monkeypatch.setattr(_async_client, "asyncio", _ClockAsyncio(clock))
+
+
+@contextlib.asynccontextmanager
+async def open_client(kind: str, url: str, **options: Any) -> AsyncIterator[Harbor]:
+    """A ``kind`` ("sync" or "async") client on ``url``, as the admin unless ``username`` and
+    ``secret`` say otherwise, behind :class:`Harbor`; closed on leaving, however left."""
+    client = make_client(kind, url, **options)
+    try:
+        yield Harbor(client)
+    finally:
+        await close(client)

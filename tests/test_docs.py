@@ -18,7 +18,7 @@ import pytest
 import harbor_replication
 from harbor_replication import models, query
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
-from tests.conftest import TASK_DURATION
+from tests.support import TASK_DURATION
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 _BLOCK = re.compile(r"^(<!-- not run: [^\n]*-->\n)?```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -33,7 +33,10 @@ PAGES = sorted(page for page in DOCS.rglob("*.md") if _examples(page))
 
 @pytest.fixture(scope="module")
 def docs_harbor() -> Iterator[HarborSimulator]:
-    with HarborSimulator(SimulatorConfig(task_duration=TASK_DURATION)) as harbor:
+    # Harbor's own retries at once, as in the other test simulators (the pages wait with
+    # settle=0 where they replicate something that fails).
+    config = SimulatorConfig(task_duration=TASK_DURATION, retry_backoff_scale=0)
+    with HarborSimulator(config) as harbor:
         yield harbor
 
 

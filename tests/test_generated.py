@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import filecmp
+import importlib
+import inspect
 import os
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +48,75 @@ def _differences(expected: Path, actual: Path) -> list[str]:
 
     collect(comparison, Path())
     return sorted(found)
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(tag, module name, Swagger 2.0 operation) for each operation the package is built from."""
+    subset = generate.select_subset(spec, generate.TAGS)
+    return [
+        (
+            operation["tags"][0],
+            re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower(),
+            operation,
+        )
+        for item in subset["paths"].values()
+        for method, operation in item.items()
+        if method in ("get", "put", "post", "delete")
+    ]
+
+
+def _build(module_name: str) -> dict[str, Any]:
+    """The request one generated builder makes, required arguments filled with stand-ins."""
+    build_request = importlib.import_module(module_name).build_request
+    arguments: dict[str, Any] = {}
+    for name, parameter in inspect.signature(build_request).parameters.items():
+        if parameter.default is inspect.Parameter.empty:
+            kind = parameter.annotation
+            arguments[name] = 1 if kind is int else kind.from_dict({})
+    return dict(build_request(**arguments))
+
+
+def test_each_request_sends_what_its_operation_produces_and_consumes() -> None:
+    # Harbor negotiates Accept (and checks Content-Type) against each operation's produces
+    # and consumes before the handler runs (docs/harbor-behaviour.md §6, §19): a log read
+    # that accepts only JSON is refused with 422.
+    spec = generate.load_spec(_harbor_spec())
+    checked = 0
+    for tag, name, operation in _operations(spec):
+        request = _build(f"harbor_replication_api.api.{tag}.{name}")
+        produces: list[str] = operation.get("produces") or spec["produces"]
+        # Error bodies are JSON whatever the operation produces, so JSON is accepted too.
+        accepted = [*produces, *(kind for kind in spec["produces"] if kind not in produces)]
+        assert request["headers"]["Accept"] == ", ".join(accepted), name
+        has_body = any(parameter.get("in") == "body" for parameter in operation["parameters"])
+        consumes: list[str] = operation.get("consumes") or spec["consumes"]
+        assert request["headers"].get("Content-Type") == (consumes[0] if has_body else None), name
+        checked += 1
+    assert checked == 20
+    log = _build("harbor_replication_api.api.replication.get_replication_log")
+    assert log["headers"]["Accept"] == "text/plain, application/json"
+
+
+def test_package_holds_models_and_request_builders_only() -> None:
+    # The library sends its own requests: no second HTTP client ships in the wheel.
+    files = {
+        path.relative_to(generate.PACKAGE_DIR).as_posix()
+        for path in generate.PACKAGE_DIR.rglob("*.py")
+    }
+    assert "client.py" not in files
+    assert "errors.py" not in files
+    for path in generate.PACKAGE_DIR.glob("api/*/*.py"):
+        if path.name != "__init__.py":
+            names = {
+                name
+                for name, value in vars(
+                    importlib.import_module(
+                        f"harbor_replication_api.api.{path.parent.name}.{path.stem}"
+                    )
+                ).items()
+                if inspect.isfunction(value) and value.__module__.endswith(path.stem)
+            }
+            assert names == {"build_request"}, path
 
 
 def test_regeneration_matches_committed_output(tmp_path: Path) -> None:

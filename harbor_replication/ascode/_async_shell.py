@@ -11,8 +11,8 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 
 from harbor_replication._async_client import AsyncReplicationClient
-from harbor_replication._core import location_id
 from harbor_replication._errors import HarborError, NotFoundError
+from harbor_replication._responses import location_id
 from harbor_replication.ascode._async_bounded import run_bounded
 from harbor_replication.ascode._document import (
     Document,

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harbor_replication._constants import TRIGGER_TYPES
+
 LOCAL = "local"
 """The reserved registry name of the Harbor a policy is applied to (Harbor's registry id 0)."""
 
-TRIGGER_TYPES = ("manual", "event_based", "scheduled")
 FILTER_TYPES = ("name", "tag", "label", "resource")
 _RESOURCE_VALUES = ("image", "artifact")
 _DECORATED_FILTERS = ("tag", "label")

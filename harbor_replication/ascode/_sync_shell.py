@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
-from harbor_replication._core import location_id
 from harbor_replication._errors import HarborError, NotFoundError
+from harbor_replication._responses import location_id
 from harbor_replication._sync_client import ReplicationClient
 from harbor_replication.ascode._document import (
     Document,

@@ -9,6 +9,12 @@ from harbor_replication.cli._ascode import apply, diff, export, plan
 from harbor_replication.cli._contexts import context
 from harbor_replication.cli._executions import executions, log, start, stop, tasks
 from harbor_replication.cli._exporter import exporter
+from harbor_replication.cli._operations import (
+    disable_policies,
+    enable_policies,
+    report,
+    retry_failed,
+)
 from harbor_replication.cli._policies import policies
 from harbor_replication.cli._registries import registries
 from harbor_replication.cli._session import ExitStatus, RootGroup, Session, usage_error
@@ -189,6 +195,12 @@ for command in (export, plan, apply, diff, context):
     cli.add_command(command)
     if command is not export:
         accept_output_option(command)
+# Operations (docs/operations.md): retry-failed, report, policies enable/disable; stop --all.
+# report has an -o of its own (markdown too).
+cli.add_command(report)
+for command in (retry_failed, enable_policies, disable_policies):
+    (policies if command is not retry_failed else cli).add_command(command)
+    accept_output_option(command)
 
 
 def main() -> None:

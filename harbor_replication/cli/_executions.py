@@ -8,6 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from harbor_replication._constants import (
+    EXECUTION_STATUSES,
+    MAX_PAGE_SIZE,
+    TASK_STATUSES,
+    TRIGGER_TYPES,
+)
 from harbor_replication._settle import DEFAULT_SETTLE
 from harbor_replication.cli._execution_tables import EXECUTION_COLUMNS, TASK_COLUMNS
 from harbor_replication.cli._listing import paging_options
@@ -21,14 +27,13 @@ from harbor_replication.cli._session import (
     command_error,
     interrupted,
     pass_session,
+    usage_error,
 )
 
 if TYPE_CHECKING:
     from harbor_replication import ReplicationClient
     from harbor_replication.models import ReplicationTask
 
-EXECUTION_STATUSES = ["InProgress", "Succeed", "Failed", "Stopped"]
-TASK_STATUSES = ["Pending", "InProgress", "Succeed", "Failed", "Stopped"]
 
 execution_id_argument = click.argument("execution_id", type=click.IntRange(min=1))
 poll_option = click.option(
@@ -78,9 +83,7 @@ def executions() -> None:
     "--policy", "policy_id", type=click.IntRange(min=1), metavar="ID", help="only this policy's"
 )
 @click.option("--status", type=click.Choice(EXECUTION_STATUSES, case_sensitive=False))
-@click.option(
-    "--trigger", type=click.Choice(["manual", "scheduled", "event_based"], case_sensitive=False)
-)
+@click.option("--trigger", type=click.Choice(TRIGGER_TYPES, case_sensitive=False))
 @paging_options
 @pass_session
 def list_executions(
@@ -178,28 +181,50 @@ def _start(session: Session, policy_id: int) -> str:
 
 
 @click.command()
-@execution_id_argument
+@click.argument("execution_id", type=click.IntRange(min=1), required=False)
 @click.option("--wait", is_flag=True, help="wait until it has ended")
 @timeout_option
 @poll_option
 @settle_option
+@click.option("--all", "every", is_flag=True, help="every running execution (asks first)")
+@click.option(
+    "--policy",
+    "policy_id",
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="with --all: only this policy's",
+)
+@click.option("-y", "--yes", is_flag=True, help="with --all: do not ask for confirmation")
+@click.option("--dry-run", is_flag=True, help="with --all: list what would be stopped")
 @pass_session
 @click.pass_context
 def stop(
     ctx: click.Context,
     session: Session,
-    execution_id: int,
+    execution_id: int | None,
     wait: bool,
     timeout: float | None,
     poll_interval: float,
     settle: float,
+    every: bool,
+    policy_id: int | None,
+    yes: bool,
+    dry_run: bool,
 ) -> None:
     """Ask Harbor to stop an execution; it ends a little later.
 
     With --wait, exit with how it ended: 2 stopped (0 or 1 if it finished first). A task
     that had failed and waits for Harbor's retry is not stopped by Harbor: the execution
     then reads Failed and may run again, so Failed is confirmed for --settle seconds.
+    With --all (and --policy), stop every running execution, reporting each (exit 5 if
+    any stop failed).
     """
+    if every != (execution_id is None):
+        raise usage_error("give an EXECUTION_ID or --all")
+    if execution_id is None:
+        from harbor_replication.cli._operations import stop_all
+
+        ctx.exit(stop_all(session, policy_id, yes, dry_run))
     client = session.client()
     client.stop_replication(execution_id)
     if wait or timeout is not None:
@@ -242,7 +267,7 @@ def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> Rep
     time yet: a running task is found within a page or two.
     """
     in_progress = client.iter_replication_tasks(
-        execution_id, status="InProgress", sort="-start_time", page_size=100
+        execution_id, status="InProgress", sort="-start_time", page_size=MAX_PAGE_SIZE
     )
     for task in in_progress:
         if task.id == task_id:
@@ -252,7 +277,7 @@ def _task_now(client: ReplicationClient, execution_id: int, task_id: int) -> Rep
     # Not seen running; but tasks ending between two page reads move the later pages
     # forward, past a running task. All the tasks by id is a list that only grows at its
     # end: its pages do not move, so it tells for sure.
-    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=100):
+    for task in client.iter_replication_tasks(execution_id, sort="id", page_size=MAX_PAGE_SIZE):
         if task.id == task_id:
             return task
     return None

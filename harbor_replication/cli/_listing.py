@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from harbor_replication._constants import MAX_PAGE_SIZE
+
 if TYPE_CHECKING:
     from harbor_replication.query import QueryValue, Scalar
 
@@ -36,8 +38,8 @@ def paging_options(function: F) -> F:
         ),
         click.option(
             "--page-size",
-            type=click.IntRange(1, 100),
-            default=100,
+            type=click.IntRange(1, MAX_PAGE_SIZE),
+            default=MAX_PAGE_SIZE,
             show_default=True,
             help="items per request",
         ),

@@ -7,6 +7,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from harbor_replication._constants import TRIGGER_TYPES
 from harbor_replication.cli._input import confirm_deletion, read_mapping, without_read_only
 from harbor_replication.cli._listing import paging_options, query_options, with_options
 from harbor_replication.cli._output import (
@@ -156,7 +157,7 @@ def policy_options(function: F) -> F:
             "replaces the filters)",
         ),
         click.option("--clear-filters", is_flag=True, help="remove all filters"),
-        click.option("--trigger", type=click.Choice(["manual", "scheduled", "event_based"])),
+        click.option("--trigger", type=click.Choice(TRIGGER_TYPES)),
         click.option("--cron", help="six fields, seconds first, e.g. '0 0 2 * * *' (scheduled)"),
         click.option("--enabled/--disabled", default=None),
         click.option("--override/--no-override", default=None, help="overwrite existing tags"),

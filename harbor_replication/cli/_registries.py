@@ -6,6 +6,7 @@ from typing import IO, Any
 
 import click
 
+from harbor_replication._constants import SECRET_MASK
 from harbor_replication.cli._input import (
     confirm_deletion,
     prompt_secret,
@@ -40,8 +41,6 @@ COLUMNS: list[Column] = [
 registry_id_argument = click.argument("registry_id", type=click.IntRange(min=1))
 # Set by Harbor; `registries show -o yaml` writes them, create and update leave them out.
 READ_ONLY_FIELDS = ("id", "creation_time", "update_time", "status")
-# What Harbor shows as a registry's secret: never a secret to send back.
-SECRET_MASK = "*****"
 # The nested credential `show` writes, and the flat keys of an update, for the same fields.
 FLAT_CREDENTIAL_KEYS = {
     "access_key": "access_key",

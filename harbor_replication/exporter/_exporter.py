@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 
 from harbor_replication._async_client import AsyncReplicationClient
-from harbor_replication._core import MAX_PAGE_SIZE
+from harbor_replication._constants import MAX_PAGE_SIZE
 from harbor_replication._errors import (
     HarborAPIError,
     HarborConnectionError,

@@ -23,11 +23,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import _body
+from . import _body, _negotiation as negotiation
 from ._adapters import ADAPTERS
 from ._config import SimulatorConfig
 from ._errors import ErrorReply
 from ._faults import FaultInjector, FaultMiddleware
+from ._model import go_json
 from ._query import (
     Condition,
     Fuzzy,
@@ -55,17 +56,15 @@ _PUBLIC_PATHS = frozenset({"/ping", "/systeminfo"})
 
 def error_response(status: int, code: str, message: str) -> Response:
     """Harbor's error body, with its content type and trailing newline."""
-    # Go's json.Marshal: compact, UTF-8, with <, > and & escaped; http.Error adds the newline
-    payload = json.dumps(
-        {"errors": [{"code": code, "message": message}]}, separators=(",", ":"), ensure_ascii=False
-    )
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        payload = payload.replace(char, escaped)
-    body = payload + "\n"
+    # Go's json.Marshal; Harbor's error writer adds the newline
+    body = go_json({"errors": [{"code": code, "message": message}]}) + "\n"
     return Response(body, status_code=status, media_type="application/json; charset=utf-8")
 
 
 def _harbor_error_response(error: ErrorReply) -> Response:
+    if error.status >= 500:  # the details go to the server log only (§6)
+        _log.error("%s", error.message)
+        return error_response(error.status, error.code, "internal server error")
     return error_response(error.status, error.code, error.message)
 
 
@@ -114,7 +113,9 @@ class HarborHttpMiddleware:
         if scope["method"] in _UNSAFE_METHODS and sent_sid is not None:
             token = headers.get("x-harbor-csrf-token", "")
             if not hmac.compare_digest(token, self.csrf_token(sent_sid)):
-                response = error_response(403, "FORBIDDEN", "CSRF token invalid")
+                # gorilla/csrf's two refusals (docs/harbor-behaviour.md §3)
+                reason = "CSRF token invalid" if token else "CSRF token not found in request"
+                response = error_response(403, "FORBIDDEN", reason)
                 await response(scope, receive, send_with_headers)
                 return
         try:
@@ -177,8 +178,8 @@ class HarborApi:
         page = self.optional_int(params, "page")
         page_size = self.optional_int(params, "page_size")
         if page_size is not None and page_size > MAX_PAGE_SIZE:
-            raise ErrorReply(
-                422, f"page_size in query should be less than or equal to {MAX_PAGE_SIZE}"
+            raise negotiation.validation_failure(
+                f"page_size in query should be less than or equal to {MAX_PAGE_SIZE}"
             )
         return (1 if page is None else page), (10 if page_size is None else page_size)
 
@@ -204,8 +205,9 @@ class HarborApi:
             keywords: dict[str, Condition] = dict(parse_q(params.get("q", "")))
         except QueryError as exc:
             raise ErrorReply(400, str(exc)) from exc
-        if "name" in params:  # the deprecated parameter: a fuzzy match on the name
-            keywords["name"] = Fuzzy(params["name"])
+        if "name" in params:  # the deprecated parameter: a fuzzy match on the name, under
+            # the Go field's key, so a q condition on "name" applies too (§26)
+            keywords["Name"] = Fuzzy(params["name"])
         return self.page(request, lister(keywords, parse_sort(params.get("sort", ""))), paging)
 
     # --- unauthenticated --------------------------------------------------------------------
@@ -366,7 +368,7 @@ class HarborApi:
         return [
             Route(
                 API_PREFIX + path,
-                _dispatch(handlers, None if path in _PUBLIC_PATHS else self.authorize),
+                _dispatch(path, handlers, None if path in _PUBLIC_PATHS else self.authorize),
                 methods=list(handlers),
             )
             for path, handlers in by_path.items()
@@ -391,15 +393,26 @@ def _raw_query(request: Request) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+async def _has_body(request: Request) -> bool:
+    """go-openapi's ``runtime.HasBody``: a positive Content-Length, or bytes to read."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        return length.strip().isdigit() and int(length) > 0
+    return bool(await request.body())
+
+
 def _dispatch(
-    handlers: Mapping[str, Handler], authorize: Callable[[Request], str] | None
+    path: str, handlers: Mapping[str, Handler], authorize: Callable[[Request], str] | None
 ) -> Handler:
-    """One path's endpoint: the caller authorized (unless ``authorize`` is None), then the
-    method's handler."""
+    """One path's endpoint: the framework's content negotiation, the caller authorized
+    (unless ``authorize`` is None), then the method's handler."""
 
     async def endpoint(request: Request) -> Response:
-        handler = handlers.get(request.method) or handlers["GET"]  # HEAD is served as GET
+        method = request.method if request.method in handlers else "GET"  # HEAD as GET
+        handler = handlers[method]
         try:
+            # before the handler, so before its permission check (docs/harbor-behaviour.md §19)
+            negotiation.check(method, path, request.headers, await _has_body(request))
             if authorize is not None:
                 request.state.username = authorize(request)
             return await handler(request)

@@ -1,7 +1,9 @@
 """Request parameters and bodies, checked the way Harbor's go-swagger layer checks them.
 
-A query or path parameter of the wrong type is 422; a body that does not decode into the
-Go model (bad JSON, wrong JSON type, number out of range) is 400, like ``encoding/json``.
+A query or path parameter of the wrong type, a missing body and a body that does not
+decode into the Go model (bad JSON, wrong JSON type, number out of range) are all the
+framework's 422 ``validation failure list:`` (go-swagger's generated binder gathers them
+into a composite error; docs/harbor-behaviour.md §6).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import ErrorReply
+from ._negotiation import validation_failure
 
 _INT_RANGES = {
     "int8": (-(2**7), 2**7 - 1),
@@ -124,22 +126,22 @@ def parse_int(raw: str, name: str, where: str) -> int:
         low, high = _INT_RANGES["int64"]
         if low <= number <= high:
             return number
-    raise ErrorReply(422, f'{name} in {where} must be of type int64: "{raw}"')
+    raise validation_failure(f'{name} in {where} must be of type int64: "{raw}"')
 
 
 def parse_body(raw: bytes, name: str, schema: Schema) -> dict[str, Any]:
     """Decode a required JSON body and check it against the Go model's field types."""
     if not raw.strip():
-        raise ErrorReply(422, f"{name} in body is required")
+        raise validation_failure(f"{name} in body is required")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ErrorReply(400, f'parsing {name} body from "" failed, because {exc}') from exc
+        raise validation_failure(f'parsing {name} body from "" failed, because {exc}') from exc
     if data is None:
-        raise ErrorReply(422, f"{name} in body is required")
+        raise validation_failure(f"{name} in body is required")
     problem = _type_problem(data, schema, schema.get("name", name))
     if problem:
-        raise ErrorReply(400, f'parsing {name} body from "" failed, because {problem}')
+        raise validation_failure(f'parsing {name} body from "" failed, because {problem}')
     assert isinstance(data, dict)
     return data
 

@@ -60,6 +60,20 @@ def omit_empty(shown: dict[str, Any], keep: frozenset[str] = frozenset()) -> dic
     }
 
 
+def go_json(value: Any) -> str:
+    """``json.Marshal``'s text: compact, with <, > and & escaped."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _stored_filter(flt: dict[str, Any]) -> dict[str, Any]:
+    """A filter as Harbor stores it (pkg/reg/model/policy.go:37-41: decoration omitempty)."""
+    stored = {"type": flt.get("type") or "", "value": flt.get("value")}
+    if flt.get("decoration"):
+        stored["decoration"] = flt["decoration"]
+    return stored
+
+
 def artifact_digest(repository: str, tag: str) -> str:
     return "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
 
@@ -82,11 +96,14 @@ class Registry:
 
     def to_json(self, with_ca_certificate: bool = True) -> dict[str, Any]:
         """As Harbor shows it; ``ca_certificate`` only when set and known to the version."""
-        credential = {
-            "type": self.credential_type,
-            "access_key": self.access_key,
-            "access_secret": MASKED_SECRET if self.access_secret else "",
-        }
+        # without an access key Harbor keeps an empty credential (docs/harbor-behaviour.md §12)
+        credential = {}
+        if self.access_key:
+            credential = {
+                "type": self.credential_type or "basic",
+                "access_key": self.access_key,
+                "access_secret": MASKED_SECRET if self.access_secret else "",
+            }
         shown = {
             "id": self.id,
             "name": self.name,
@@ -143,6 +160,14 @@ class Policy:
     has_trigger: bool = True
     has_trigger_settings: bool = True
 
+    def trigger_column(self) -> str:
+        """The trigger as Harbor's database holds it: JSON, so an exact ``trigger=manual``
+        matches nothing (docs/harbor-behaviour.md §26)."""
+        if not self.has_trigger:
+            return ""
+        settings = {"cron": self.cron} if self.has_trigger_settings else None
+        return go_json({"type": self.trigger_type, "trigger_settings": settings})
+
     def record(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -155,8 +180,8 @@ class Policy:
             "dest_namespace_replace_count": self.dest_namespace_replace_count,
             "override": self.override,
             "enabled": self.enabled,
-            "trigger": self.trigger_type,
-            "filters": json.dumps(self.filters),
+            "trigger": self.trigger_column(),
+            "filters": go_json([_stored_filter(f) for f in self.filters]) if self.filters else "",
             "replicate_deletion": self.replicate_deletion,
             "creation_time": self.creation_time,
             "update_time": self.update_time,

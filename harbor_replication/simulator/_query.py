@@ -153,11 +153,17 @@ def _parse_pattern(value: str) -> Condition:
 
 def _parse_value(text: str) -> QueryValue:
     text = text.strip()
-    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", text):
+    # Go's time.Parse takes fractional seconds after the seconds even when its layout has
+    # none (src/lib/q/builder.go:194; docs/harbor-behaviour.md §24)
+    timestamp = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:[.,](\d{1,9}))?", text)
+    if timestamp:
         try:
-            return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
+            moment = dt.datetime.strptime(timestamp[1], "%Y-%m-%dT%H:%M:%S")
         except ValueError:
             pass
+        else:
+            micros = int((timestamp[2] or "0").ljust(9, "0")[:6])
+            return moment.replace(microsecond=micros, tzinfo=dt.UTC)
     if re.fullmatch(r"[+-]?\d+", text):
         number = int(text)
         if -(2**63) <= number < 2**63:
@@ -257,12 +263,40 @@ def _matcher(condition: Condition, kind: ColumnType) -> Callable[[Any], bool] | 
             return lambda value: False
         return lambda value: (low is None or value >= low) and (high is None or value <= high)
     if isinstance(condition, AnyOf):
-        if not condition.values:
-            return None
+        if not condition.values:  # the ORM's "IN" of nothing (docs/harbor-behaviour.md §24)
+            return lambda value: False
         wanted = {_coerce(item, kind) for item in condition.values} - {None}
         return lambda value: value in wanted
     target = _coerce(condition, kind)
     return lambda value: value == target
+
+
+# The ORM operators a q key may carry, as in ``name__icontains`` (src/lib/orm/query.go:176-193)
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "exact": lambda value, target: value == target,
+    "in": lambda value, target: value == target,
+    "gte": lambda value, target: value >= target,
+    "lte": lambda value, target: value <= target,
+    "gt": lambda value, target: value > target,
+    "lt": lambda value, target: value < target,
+}
+
+
+def _operator(
+    operator: str, condition: Condition, kind: ColumnType
+) -> Callable[[Any], bool] | None:
+    """A key with an ORM operator suffix applied to an exact value (§26); another suffix,
+    or one on a fuzzy, range or list value, is skipped."""
+    if not isinstance(condition, str | int | dt.datetime):
+        return None
+    if operator == "icontains":
+        needle = str(condition).lower()
+        return lambda value: needle in _as_text(value, kind).lower()
+    compare = _OPERATORS.get(operator)
+    target = _coerce(condition, kind)
+    if compare is None or target is None:
+        return None if compare is None else (lambda value: False)
+    return lambda value: compare(value, target)
 
 
 def _as_text(value: object, kind: ColumnType) -> str:
@@ -283,10 +317,11 @@ def select(
     """Filter by the known keywords and order by the known sort keys; unknown keys are ignored."""
     checks: list[tuple[str, Callable[[Any], bool]]] = []
     for key, condition in keywords.items():
-        if key not in columns.aliases:
+        column, _, operator = key.partition("__")
+        if column not in columns.aliases:
             continue
-        name, kind = columns.aliases[key]
-        check = _matcher(condition, kind)
+        name, kind = columns.aliases[column]
+        check = _matcher(condition, kind) if not operator else _operator(operator, condition, kind)
         if check is not None:
             checks.append((name, check))
     result = [record for record in records if all(check(record[name]) for name, check in checks)]

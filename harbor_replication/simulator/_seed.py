@@ -15,6 +15,8 @@ An artifact entry is ``{"repository": "library/nginx", "tags": ["1.27", "latest"
 optional ``type`` (``image``, ``chart`` or another artifact type), ``labels`` and
 ``failures``: how many times copying it fails before Harbor's retry succeeds (3 or more:
 it always fails; so does every artifact of a repository whose name holds ``fail``).
+``failure`` gives the error its copies end with instead (``{reference}`` becomes
+``repository:tag``), in every execution, or in the first ``failed_executions`` ones.
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _add_artifacts(
     state: SimulatorState, registry_id: int, entries: list[Mapping[str, Any]]
 ) -> None:
     for entry in entries:
+        if "failure" in entry:
+            state.set_failure(entry["repository"], entry["failure"], entry.get("failed_executions"))
         tags = entry.get("tags") or [entry.get("tag", "latest")]
         for tag in tags:
             state.add_artifact(

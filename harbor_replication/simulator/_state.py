@@ -83,9 +83,9 @@ POLICY_COLUMNS = Columns(
             update_time="time",
             copy_by_chunk="bool",
             single_active_replication="bool",
+            # the column and field names only: not the API's "deletion" (§26)
+            replicate_deletion="bool",
         ).aliases,
-        "deletion": ("replicate_deletion", "bool"),
-        "ReplicateDeletion": ("replicate_deletion", "bool"),
         "speed_kb": ("speed", "int"),
         "Speed": ("speed", "int"),
     }
@@ -158,6 +158,8 @@ class SimulatorState:
             self._execution_ids = _ids()
             self._task_ids = _ids()
             self._execution_lists: dict[Any, list[Record]] = {}
+            # repository -> (message, executions that fail it or None for all, those so far)
+            self._failures: dict[str, tuple[str, int | None, set[int]]] = {}
             load_seed(self, self.config.seed)
 
     def _changed(self) -> None:
@@ -307,8 +309,12 @@ class SimulatorState:
             self._changed()
 
     def registry_json(self, registry_id: int) -> dict[str, Any]:
+        """A registry as Harbor shows it; 0 is this Harbor (docs/harbor-behaviour.md §29)."""
         with self.lock:
-            return self._registry(registry_id).to_json(self.config.has_v2_15_fields)
+            side = self._registry_side(registry_id)
+            if side is None:
+                raise ErrorReply(404, f"registry {registry_id} not found")
+            return side
 
     def list_registries(
         self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
@@ -323,9 +329,9 @@ class SimulatorState:
         """Harbor's ping: the stored registry (``id``) overlaid with the given fields."""
         with self.lock:
             url, kind = "", ""
-            if body.get("id") is not None:
-                registry = self._registry(int(body["id"]))
-                url, kind = registry.url, registry.type
+            if body.get("id") is not None:  # 0 is this Harbor (§29)
+                stored = self.registry_json(int(body["id"]))
+                url, kind = stored["url"], stored["type"]
             if body.get("type") is not None:
                 kind = body["type"]
             if body.get("url") is not None:
@@ -431,8 +437,9 @@ class SimulatorState:
     def _validate_policy(self, policy: Policy) -> None:
         """Harbor's checks, in its order: the handler's, the policy's own, then the registries."""
         if policy.single_active_replication and policy.trigger_type == "event_based":
+            # a plain Go error in the handler: 500 (docs/harbor-behaviour.md §12)
             raise ErrorReply(
-                400, "single active replication is not allowed for event_based triggers"
+                500, "single active replication is not allowed for event_based triggers"
             )
         if not policy.name:
             raise ErrorReply(400, "empty name")
@@ -469,9 +476,10 @@ class SimulatorState:
 
     def update_policy(self, policy_id: int, body: Mapping[str, Any]) -> None:
         with self.lock:
-            old = self._policy(policy_id)
-            policy = self._policy_from_body(body, policy_id, old.creator)
-            policy.creation_time = old.creation_time
+            # the body is validated before the policy is looked up, and the handler sets no
+            # creator, which the ORM's update of every column clears (§12)
+            policy = self._policy_from_body(body, policy_id, creator="")
+            policy.creation_time = self._policy(policy_id).creation_time
             self.policies[policy_id] = policy
             self._changed()
 
@@ -583,7 +591,13 @@ class SimulatorState:
             except ValueError as exc:
                 target, naming_error = repository, str(exc)
             copies = [
-                self._copy(artifact, destination.get((target, artifact.tag)), policy, naming_error)
+                self._copy(
+                    artifact,
+                    destination.get((target, artifact.tag)),
+                    policy,
+                    naming_error,
+                    self._seeded_failure(execution.id, artifact),
+                )
                 for artifact in artifacts
             ]
             task_id = next(self._task_ids)
@@ -603,14 +617,24 @@ class SimulatorState:
 
     @staticmethod
     def _copy(
-        artifact: Artifact, existing: Artifact | None, policy: Policy, naming_error: str
+        artifact: Artifact,
+        existing: Artifact | None,
+        policy: Policy,
+        naming_error: str,
+        seeded: str = "",
     ) -> Copy:
         """How copying ``artifact`` goes: skipped if there already, failing as the seed says
-        (always for a repository named ``*fail*`` or a destination name Harbor refuses)."""
-        failures = MAX_FAILS if naming_error or "fail" in artifact.repository else artifact.failures
-        failure = naming_error or (
-            f"failed to copy {artifact.reference}: unexpected status code 500 "
-            "while pushing the blob to the destination registry"
+        (always for a repository named ``*fail*``, a destination name Harbor refuses, or a
+        failure :meth:`set_failure` seeded for this execution, with its message)."""
+        always = naming_error or seeded or "fail" in artifact.repository
+        failures = MAX_FAILS if always else artifact.failures
+        failure = (
+            naming_error
+            or seeded
+            or (
+                f"failed to copy {artifact.reference}: unexpected status code 500 "
+                "while pushing the blob to the destination registry"
+            )
         )
         return Copy(
             artifact=artifact,
@@ -620,6 +644,24 @@ class SimulatorState:
             failures=failures,
             failure=failure if failures else "",
         )
+
+    def _seeded_failure(self, execution_id: int, artifact: Artifact) -> str:
+        """The error :meth:`set_failure` gave ``artifact``'s repository for this execution."""
+        planned = self._failures.get(artifact.repository)
+        if planned is None:
+            return ""
+        message, times, failed_in = planned
+        if times is not None and execution_id not in failed_in and len(failed_in) >= times:
+            return ""
+        failed_in.add(execution_id)
+        return message.format(reference=artifact.reference)
+
+    def set_failure(self, repository: str, message: str, times: int | None = None) -> None:
+        """Make copies of ``repository`` fail with ``message`` (``{reference}`` is replaced by
+        ``repository:tag``), Harbor's retries included, in its next ``times`` executions or
+        in all of them (None)."""
+        with self.lock:
+            self._failures[repository] = (message, times, set())
 
     def _sweep(self, policy_id: int) -> None:
         """Keep the newest executions of a policy, as Harbor's execution sweeper does."""
@@ -751,17 +793,23 @@ class SimulatorState:
             return self._execution(execution_id).finishes_at
 
     def add_finished_executions(
-        self, policy_id: int, count: int, tasks_per_execution: int = 0, status: str = "Succeed"
+        self,
+        policy_id: int,
+        count: int,
+        tasks_per_execution: int = 0,
+        status: str = "Succeed",
+        failure: str = "failed to copy: simulated failure",
     ) -> list[int]:
         """Create ``count`` finished executions at once (not swept), newest last.
 
-        ``status`` is ``Succeed``, ``Failed`` or ``Stopped``; every task gets that status.
+        ``status`` is ``Succeed``, ``Failed`` or ``Stopped``; every task gets that status,
+        and a failed task's log ends with the error ``failure``.
         """
         with self.lock:
             self._policy(policy_id)
             base = self.clock() - count - 1
             ids = [
-                self._add_finished(policy_id, base + n, tasks_per_execution, status)
+                self._add_finished(policy_id, base + n, tasks_per_execution, status, failure)
                 for n in range(count)
             ]
             self._changed()
@@ -773,7 +821,9 @@ class SimulatorState:
         """One finished execution with ``task_count`` finished tasks (e.g. 50,000)."""
         return self.add_finished_executions(policy_id, 1, task_count, status)[0]
 
-    def _add_finished(self, policy_id: int, started: float, task_count: int, status: str) -> int:
+    def _add_finished(
+        self, policy_id: int, started: float, task_count: int, status: str, failure: str
+    ) -> int:
         if status not in ("Succeed", "Failed", "Stopped"):
             raise ValueError(f"not a final status: {status}")
         execution = Execution(
@@ -788,7 +838,7 @@ class SimulatorState:
         if status == "Stopped":
             execution.stop_at = started
         failures = 1 if status == "Failed" else 0
-        failure = "failed to copy: simulated failure" if failures else ""
+        failure = failure if failures else ""
         start = started if status != "Stopped" else started + 1
         for n in range(task_count):
             artifact = Artifact(f"bulk/repo{n}", "v1", artifact_digest("bulk", str(n)))
@@ -867,8 +917,8 @@ def _remember(cache: dict[Any, list[Record]], key: Any, value: list[Record]) -> 
 
 def _check_reachable(kind: str, url: str) -> None:
     """Harbor's checks before it stores or pings a registry: a known adapter, a healthy URL."""
-    if kind not in ADAPTERS:
-        raise ErrorReply(400, f"adapter factory for {kind} not found")
+    if kind not in ADAPTERS:  # a plain Go error: 500 (docs/harbor-behaviour.md §12)
+        raise ErrorReply(500, f"adapter factory for {kind} not found")
     if unhealthy(url):
         raise ErrorReply(400, "the registry is unhealthy")
 

@@ -35,20 +35,25 @@ def unhealthy(url: str) -> bool:
 
 
 def validate_filter(flt: Mapping[str, Any]) -> None:
+    """Harbor's filter checks, in its order and words (src/pkg/reg/model/policy.go:43-88;
+    docs/harbor-behaviour.md §12)."""
     kind = flt.get("type")
     value = flt.get("value")
+    decoration = flt.get("decoration") or ""
     if kind in ("name", "tag", "resource"):
         if not isinstance(value, str):
             raise ErrorReply(400, "the type of filter value isn't string")
-        if kind == "resource" and value not in ("image", "artifact", "chart"):
+        if kind == "resource" and value not in ("image", "artifact"):
             raise ErrorReply(400, f"invalid resource filter: {value}")
+        if kind in ("name", "resource") and decoration:
+            raise ErrorReply(400, "only tag and label filter support decoration")
     elif kind == "label":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ErrorReply(400, "invalid the label filter value")
+            raise ErrorReply(400, "the type of label filter value isn't string slice")
     else:
         raise ErrorReply(400, "invalid filter type")
-    if flt.get("decoration") not in (None, "", "matches", "excludes"):
-        raise ErrorReply(400, "invalid filter decoration")
+    if decoration not in ("", "matches", "excludes"):
+        raise ErrorReply(400, f"invalid filter decoration, :{decoration}")
 
 
 def validate_cron(cron: str) -> None:

@@ -16,6 +16,7 @@ from harbor_replication import ReplicationClient, location_id
 from harbor_replication.cli import cli
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.contract_checks import with_contract
+from tests.support import TASK_DURATION
 
 ADMIN_ENV = {"HARBOR_USERNAME": "admin", "HARBOR_SECRET": "Harbor12345"}
 # The console script installed next to the interpreter running the tests.
@@ -33,9 +34,9 @@ def _no_backoff(no_backoff: None) -> None:
 
 @pytest.fixture(scope="session")
 def cli_harbor() -> Iterator[HarborSimulator]:
-    """A simulated Harbor (built-in seed, 50 ms tasks) shared by the CLI tests."""
+    """A simulated Harbor (built-in seed, TASK_DURATION tasks) shared by the CLI tests."""
     with HarborSimulator(
-        with_contract(SimulatorConfig(task_duration=0.05, retry_backoff_scale=0))
+        with_contract(SimulatorConfig(task_duration=TASK_DURATION, retry_backoff_scale=0))
     ) as harbor:
         yield harbor
 

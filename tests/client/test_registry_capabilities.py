@@ -14,7 +14,7 @@ from harbor_replication.models import (
     RegistryInfo,
     RegistryProviderInfo,
 )
-from tests.support import Harbor, close, make_client
+from tests.support import Harbor, open_client
 
 DOCKER_HUB = 1  # the first registry of the simulator's built-in seed
 LOCAL = 0  # Harbor's own registry, which a policy names with id 0 or no registry
@@ -69,12 +69,9 @@ async def test_registry_adapter_infos_map_types_to_patterns(harbor: Harbor) -> N
 
 
 async def test_registry_info_id_is_checked_before_sending(kind: str) -> None:
-    client = make_client(kind, "http://127.0.0.1:9")
-    try:
+    async with open_client(kind, "http://127.0.0.1:9") as harbor:
         with pytest.raises(ValueError, match="registry_id"):
-            await Harbor(client).get_registry_info(0)
-    finally:
-        await close(client)
+            await harbor.get_registry_info(0)
 
 
 @pytest.mark.parametrize(
@@ -89,10 +86,7 @@ async def test_registry_info_id_is_checked_before_sending(kind: str) -> None:
 )
 async def test_malformed_answers_raise_response_errors(kind: str, method: str, body: bytes) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
-    client = make_client(kind, "http://127.0.0.1:9", transport=transport)
-    args = (DOCKER_HUB,) if method == "get_registry_info" else ()
-    try:
+    async with open_client(kind, "http://127.0.0.1:9", transport=transport) as harbor:
+        args = (DOCKER_HUB,) if method == "get_registry_info" else ()
         with pytest.raises(HarborResponseError):
-            await getattr(Harbor(client), method)(*args)
-    finally:
-        await close(client)
+            await getattr(harbor, method)(*args)

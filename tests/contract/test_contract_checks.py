@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import httpx
 import pytest
 from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from harbor_replication.simulator import HarborSimulator, SimulatorConfig
-from tests.contract_checks import Contract, harbor_description, session_contract, with_contract
+from harbor_replication.simulator import HarborSimulator, SimulatorConfig, create_app
+from harbor_replication.simulator._app import API_PREFIX
+from harbor_replication.simulator._negotiation import CONSUMES, produces
+from openapi import generate
+from tests.contract_checks import (
+    Contract,
+    harbor_description,
+    harbor_spec,
+    require_contract_in_ci,
+    session_contract,
+    with_contract,
+)
 from tests.support import ADMIN
 
 
@@ -91,3 +103,40 @@ def test_an_empty_task_log_is_an_empty_string_not_a_missing_body(contract: Contr
     contract.check("GET", path, 200, {"content-type": "text/plain; charset=utf-8"}, b"log\n")
     assert contract.new_violations(0) == []
     assert contract.checked == 2
+
+
+def test_simulator_media_types_are_harbors(contract: Contract) -> None:
+    """The simulator's table of produces/consumes (docs/harbor-behaviour.md §19) against the
+    operations of Harbor's own swagger file."""
+    swagger = generate.load_spec(harbor_spec())
+    served = [
+        (method, route.path.removeprefix(API_PREFIX))
+        for route in create_app().routes
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method != "HEAD"
+    ]
+    assert len(served) == 22
+    for method, path in served:
+        operation = swagger["paths"][path][method.lower()]
+        assert tuple(operation.get("produces", swagger["produces"])) == produces(method, path)
+        if method in ("POST", "PUT"):
+            assert tuple(operation.get("consumes", swagger["consumes"])) == CONSUMES
+
+
+def test_ci_stops_without_harbors_description() -> None:
+    reason = "contract checks skipped: Harbor's swagger file is not at hand (x.yaml)"
+    require_contract_in_ci(reason, {})  # elsewhere: the tests skip with that reason
+    with pytest.raises(pytest.UsageError, match=r"not at hand.*make test HARBOR_SPEC="):
+        require_contract_in_ci(reason, {"CI": "true"})
+
+
+def test_make_passes_harbor_spec_to_the_tests() -> None:
+    dry_run = subprocess.run(
+        ["make", "-n", "pytest", "HARBOR_SPEC=/specs/harbor.yaml"],
+        cwd=generate.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "HARBOR_SPEC='/specs/harbor.yaml' .venv/bin/pytest" in dry_run.stdout.splitlines()

@@ -24,7 +24,7 @@ from tests.contract_checks import (
     harbor_description,
     with_contract,
 )
-from tests.support import ADMIN, Harbor, close, make_client
+from tests.support import ADMIN, TASK_DURATION, Harbor, open_client
 
 OLDER_VERSION = "v2.11.2"
 DOCKER_HUB = 1  # the first registry of the simulator's built-in seed
@@ -46,7 +46,7 @@ def older_contract() -> Contract:
 @pytest.fixture(scope="module")
 def older_harbor(older_contract: Contract) -> Iterator[HarborSimulator]:
     config = SimulatorConfig(
-        task_duration=0.02, harbor_version=OLDER_VERSION, retry_backoff_scale=0
+        task_duration=TASK_DURATION, harbor_version=OLDER_VERSION, retry_backoff_scale=0
     )
     with HarborSimulator(with_contract(config, older_contract)) as simulator:
         yield simulator
@@ -60,9 +60,8 @@ def _responses_keep_v2_11s_contract(older_contract: Contract) -> Iterator[None]:
 
 @pytest.fixture
 async def older(kind: str, older_harbor: HarborSimulator) -> AsyncIterator[Harbor]:
-    client = make_client(kind, older_harbor.url)
-    yield Harbor(client)
-    await close(client)
+    async with open_client(kind, older_harbor.url) as harbor:
+        yield harbor
 
 
 def test_older_harbor_reports_its_version_and_leaves_out_newer_fields(

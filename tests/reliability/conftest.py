@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
+from tests.support import TASK_DURATION
 
 POLICY = {
     "name": "reliability",
@@ -26,7 +27,9 @@ def _no_backoff(no_backoff: None) -> None:
 @pytest.fixture(scope="package")
 def faulty_harbor() -> Iterator[HarborSimulator]:
     """A simulator for fault tests, shared by the package; each test sets its own faults."""
-    with HarborSimulator(SimulatorConfig(task_duration=0.01, retry_backoff_scale=0)) as harbor:
+    with HarborSimulator(
+        SimulatorConfig(task_duration=TASK_DURATION, retry_backoff_scale=0)
+    ) as harbor:
         yield harbor
 
 

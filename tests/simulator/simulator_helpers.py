@@ -9,7 +9,6 @@ import httpx
 from harbor_replication import location_id
 from tests.support import wait_for
 
-TASK_DURATION = 0.03
 ADMIN = ("admin", "Harbor12345")
 
 

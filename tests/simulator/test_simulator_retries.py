@@ -23,10 +23,10 @@ SEED = 7
 
 
 @pytest.fixture
-def backoff(harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> RetryBackoff:
+def backoff(simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch) -> RetryBackoff:
     """Harbor's backoff at its real length, its random part fixed by a seed."""
     real = RetryBackoff(scale=1.0, seed=SEED)
-    monkeypatch.setattr(harbor.state, "retry_backoff", real)
+    monkeypatch.setattr(simulator.state, "retry_backoff", real)
     return real
 
 
@@ -100,7 +100,7 @@ def test_semantics_30_a_task_failing_once_reads_failed_then_runs_again_and_succe
 
 
 def test_semantics_30_the_third_failure_is_final(
-    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, harbor: HarborSimulator
+    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, simulator: HarborSimulator
 ) -> None:
     execution_id = start_copying(api, frozen_clock, "team/fail-build", "1.0")
     task_id = only_task(api, execution_id)["id"]
@@ -113,9 +113,9 @@ def test_semantics_30_the_third_failure_is_final(
     frozen_clock.advance(backoff.seconds(task_id, 2) + 0.5)
     assert execution(api, execution_id)["status"] == "InProgress"
     frozen_clock.advance(0.5)  # failure 3: no retry follows
-    assert harbor.state.final_at(execution_id) == pytest.approx(frozen_clock.now)
+    assert simulator.state.final_at(execution_id) == pytest.approx(frozen_clock.now)
     final = execution(api, execution_id)
-    ended = format_time(harbor.state.final_at(execution_id))
+    ended = format_time(simulator.state.final_at(execution_id))
     assert (final["status"], final["end_time"]) == ("Failed", ended)
     frozen_clock.advance(3600)
     assert execution(api, execution_id) == final
@@ -139,7 +139,7 @@ def test_semantics_30_a_stop_during_the_backoff_does_not_cancel_the_retry(
 
 
 def test_semantics_30_a_stop_during_a_retry_stops_it(
-    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, harbor: HarborSimulator
+    api: httpx.Client, frozen_clock: FrozenClock, backoff: RetryBackoff, simulator: HarborSimulator
 ) -> None:
     execution_id = start_copying(api, frozen_clock, "team/fail-build", "1.0")
     task_id = only_task(api, execution_id)["id"]
@@ -149,7 +149,7 @@ def test_semantics_30_a_stop_during_a_retry_stops_it(
     stopped = only_task(api, execution_id)
     assert stopped["status"] == "Stopped"
     assert execution(api, execution_id)["status"] == "Stopped"
-    assert harbor.state.final_at(execution_id) < frozen_clock.now
+    assert simulator.state.final_at(execution_id) < frozen_clock.now
 
 
 def test_semantics_30_a_retry_writes_its_log_over_the_failed_runs_log(

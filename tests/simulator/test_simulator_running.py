@@ -46,20 +46,22 @@ SEED = {
 def test_context_manager_serves_then_frees_the_port(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps(SEED))
-    with HarborSimulator(with_contract(SimulatorConfig(task_duration=0.01, seed=seed))) as harbor:
-        assert harbor.url.startswith("http://127.0.0.1:")
-        with httpx.Client(base_url=harbor.api_url, auth=ADMIN) as api:
+    with HarborSimulator(
+        with_contract(SimulatorConfig(task_duration=0.01, seed=seed))
+    ) as simulator:
+        assert simulator.url.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=simulator.api_url, auth=ADMIN) as api:
             assert [r["name"] for r in api.get("/registries").json()] == ["upstream"]
             api.cookies.clear()
             final = finished_execution(api, start(api, 1))
         assert final["status"] == "Succeed"
-        assert harbor.state.artifacts(0) == [
+        assert simulator.state.artifacts(0) == [
             "base/os:1",
             "base/os:2",
             "copies/web:1.0",
             "copies/web:1.1",
         ]
-        url = harbor.url
+        url = simulator.url
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/api/v2.0/ping")
 
@@ -109,11 +111,11 @@ def test_pytest_plugin_fixture(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_state_bulk_api_serves_large_lists(harbor: HarborSimulator, api: httpx.Client) -> None:
-    harbor.state.add_finished_executions(1, 5000)
-    big = harbor.state.add_finished_execution(1, 50_000, status="Failed")
-    assert harbor.state.execution_count(policy_id=1) == 5001
-    assert harbor.state.execution_count(policy_id=2) == 0
+def test_state_bulk_api_serves_large_lists(simulator: HarborSimulator, api: httpx.Client) -> None:
+    simulator.state.add_finished_executions(1, 5000)
+    big = simulator.state.add_finished_execution(1, 50_000, status="Failed")
+    assert simulator.state.execution_count(policy_id=1) == 5001
+    assert simulator.state.execution_count(policy_id=2) == 0
     last = api.get("/replication/executions", params={"page": 51, "page_size": 100})
     tasks = api.get(f"/replication/executions/{big}/tasks", params={"page": 500, "page_size": 100})
     again = api.get(f"/replication/executions/{big}/tasks", params={"page": 2, "page_size": 100})
@@ -124,25 +126,25 @@ def test_state_bulk_api_serves_large_lists(harbor: HarborSimulator, api: httpx.C
     assert {t["status"] for t in again.json()} == {"Failed"}
     summary = api.get(f"/replication/executions/{big}").json()
     assert (summary["status"], summary["total"], summary["failed"]) == ("Failed", 50_000, 50_000)
-    harbor.state.reset()
-    assert harbor.state.execution_count() == 0
+    simulator.state.reset()
+    assert simulator.state.execution_count() == 0
 
 
 def test_clock_keeps_going_when_the_wall_clock_steps_back(
-    harbor: HarborSimulator, monkeypatch: pytest.MonkeyPatch
+    simulator: HarborSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = harbor.state.clock()
+    before = simulator.state.clock()
     assert abs(before - time.time()) < 60  # epoch seconds: they become Harbor's times
     monkeypatch.setattr(time, "time", lambda: before - 3600)  # NTP steps an hour back
-    assert harbor.state.clock() >= before
+    assert simulator.state.clock() >= before
 
 
-def test_concurrent_writes_are_consistent(harbor: HarborSimulator) -> None:
+def test_concurrent_writes_are_consistent(simulator: HarborSimulator) -> None:
     body = {"name": "race", "src_registry": {"id": 1}, "enabled": True}
 
     def create(_: int) -> int:
         return httpx.post(
-            harbor.api_url + "/replication/policies", json=body, auth=ADMIN
+            simulator.api_url + "/replication/policies", json=body, auth=ADMIN
         ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -166,9 +168,9 @@ class _MaintenancePage:
 
 def test_config_middleware_wraps_the_app_outermost() -> None:
     config = SimulatorConfig(middleware=[Middleware(_MaintenancePage)])
-    with HarborSimulator(with_contract(config)) as harbor:
-        blocked = httpx.get(harbor.api_url + "/registries", auth=ADMIN)
+    with HarborSimulator(with_contract(config)) as simulator:
+        blocked = httpx.get(simulator.api_url + "/registries", auth=ADMIN)
         assert blocked.status_code == 503
         assert blocked.text.startswith("<html>")
         assert "X-Request-Id" not in blocked.headers  # Harbor never saw it
-        assert httpx.get(harbor.api_url + "/replication/policies", auth=ADMIN).status_code == 200
+        assert httpx.get(simulator.api_url + "/replication/policies", auth=ADMIN).status_code == 200

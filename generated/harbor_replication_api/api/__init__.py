@@ -1,1 +1,1 @@
-"""Contains methods for accessing the API"""
+"""One module per operation, each with a public ``build_request`` function."""

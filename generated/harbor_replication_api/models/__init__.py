@@ -1,9 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .error import Error
-from .error_response import ErrorResponse
 from .filter_style import FilterStyle
-from .list_registry_provider_infos_response_200 import ListRegistryProviderInfosResponse200
 from .registry import Registry
 from .registry_credential import RegistryCredential
 from .registry_endpoint import RegistryEndpoint
@@ -22,10 +19,7 @@ from .replication_trigger_settings import ReplicationTriggerSettings
 from .start_replication_execution import StartReplicationExecution
 
 __all__ = (
-    "Error",
-    "ErrorResponse",
     "FilterStyle",
-    "ListRegistryProviderInfosResponse200",
     "Registry",
     "RegistryCredential",
     "RegistryEndpoint",

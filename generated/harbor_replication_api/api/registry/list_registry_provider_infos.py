@@ -1,165 +1,34 @@
-from http import HTTPStatus
+"""GET /replication/adapterinfos: List all registered registry provider information"""
+
 from typing import Any
 
-import httpx
-
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.list_registry_provider_infos_response_200 import ListRegistryProviderInfosResponse200
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, RequestArgs, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     x_request_id: str | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """The keyword arguments of ``httpx.Client.build_request`` for this operation.
+
+    List all registered registry provider information
+
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
+    The path is relative to the API root (``/api/v2.0``).
+
+    Args:
+        x_request_id (str | Unset):
+    """
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
 
-    _kwargs: dict[str, Any] = {
-        "method": "get",
+    headers["Accept"] = "application/json"
+
+    _kwargs: RequestArgs = {
+        "method": "GET",
         "url": "/replication/adapterinfos",
     }
 
     _kwargs["headers"] = headers
     return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListRegistryProviderInfosResponse200 | None:
-    if response.status_code == 200:
-        response_200 = ListRegistryProviderInfosResponse200.from_dict(response.json())
-
-        return response_200
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListRegistryProviderInfosResponse200]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> Response[ListRegistryProviderInfosResponse200]:
-    """List all registered registry provider information
-
-     List all registered registry provider information
-
-    Args:
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ListRegistryProviderInfosResponse200]
-    """
-
-    kwargs = _get_kwargs(
-        x_request_id=x_request_id,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> ListRegistryProviderInfosResponse200 | None:
-    """List all registered registry provider information
-
-     List all registered registry provider information
-
-    Args:
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ListRegistryProviderInfosResponse200
-    """
-
-    return sync_detailed(
-        client=client,
-        x_request_id=x_request_id,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> Response[ListRegistryProviderInfosResponse200]:
-    """List all registered registry provider information
-
-     List all registered registry provider information
-
-    Args:
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ListRegistryProviderInfosResponse200]
-    """
-
-    kwargs = _get_kwargs(
-        x_request_id=x_request_id,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> ListRegistryProviderInfosResponse200 | None:
-    """List all registered registry provider information
-
-     List all registered registry provider information
-
-    Args:
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ListRegistryProviderInfosResponse200
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            x_request_id=x_request_id,
-        )
-    ).parsed

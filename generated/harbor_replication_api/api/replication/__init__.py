@@ -1,1 +1,1 @@
-"""Contains endpoint functions for accessing the API"""
+"""The request builders of the operations tagged replication."""

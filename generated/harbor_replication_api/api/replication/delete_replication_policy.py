@@ -1,25 +1,35 @@
-from http import HTTPStatus
+"""DELETE /replication/policies/{id}: Delete the specific replication policy"""
+
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, RequestArgs, Unset
 
 
-def _get_kwargs(
+def build_request(
     id: int,
     *,
     x_request_id: str | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """The keyword arguments of ``httpx.Client.build_request`` for this operation.
+
+    Delete the specific replication policy
+
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
+    The path is relative to the API root (``/api/v2.0``).
+
+    Args:
+        id (int):
+        x_request_id (str | Unset):
+    """
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
 
-    _kwargs: dict[str, Any] = {
-        "method": "delete",
+    headers["Accept"] = "application/json"
+
+    _kwargs: RequestArgs = {
+        "method": "DELETE",
         "url": "/replication/policies/{id}".format(
             id=quote(str(id), safe=""),
         ),
@@ -27,92 +37,3 @@ def _get_kwargs(
 
     _kwargs["headers"] = headers
     return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | None:
-    if response.status_code == 200:
-        return None
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    id: int,
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> Response[Any]:
-    """Delete the specific replication policy
-
-     Delete the specific replication policy
-
-    Args:
-        id (int):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[Any]
-    """
-
-    kwargs = _get_kwargs(
-        id=id,
-        x_request_id=x_request_id,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio_detailed(
-    id: int,
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> Response[Any]:
-    """Delete the specific replication policy
-
-     Delete the specific replication policy
-
-    Args:
-        id (int):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[Any]
-    """
-
-    kwargs = _get_kwargs(
-        id=id,
-        x_request_id=x_request_id,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)

@@ -1,26 +1,35 @@
-from http import HTTPStatus
+"""GET /replication/executions/{id}: Get the specific replication execution"""
+
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.replication_execution import ReplicationExecution
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, RequestArgs, Unset
 
 
-def _get_kwargs(
+def build_request(
     id: int,
     *,
     x_request_id: str | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """The keyword arguments of ``httpx.Client.build_request`` for this operation.
+
+    Get the replication execution specified by ID
+
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
+    The path is relative to the API root (``/api/v2.0``).
+
+    Args:
+        id (int):
+        x_request_id (str | Unset):
+    """
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
 
-    _kwargs: dict[str, Any] = {
-        "method": "get",
+    headers["Accept"] = "application/json"
+
+    _kwargs: RequestArgs = {
+        "method": "GET",
         "url": "/replication/executions/{id}".format(
             id=quote(str(id), safe=""),
         ),
@@ -28,154 +37,3 @@ def _get_kwargs(
 
     _kwargs["headers"] = headers
     return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ReplicationExecution | None:
-    if response.status_code == 200:
-        response_200 = ReplicationExecution.from_dict(response.json())
-
-        return response_200
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ReplicationExecution]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    id: int,
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> Response[ReplicationExecution]:
-    """Get the specific replication execution
-
-     Get the replication execution specified by ID
-
-    Args:
-        id (int):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ReplicationExecution]
-    """
-
-    kwargs = _get_kwargs(
-        id=id,
-        x_request_id=x_request_id,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    id: int,
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> ReplicationExecution | None:
-    """Get the specific replication execution
-
-     Get the replication execution specified by ID
-
-    Args:
-        id (int):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ReplicationExecution
-    """
-
-    return sync_detailed(
-        id=id,
-        client=client,
-        x_request_id=x_request_id,
-    ).parsed
-
-
-async def asyncio_detailed(
-    id: int,
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> Response[ReplicationExecution]:
-    """Get the specific replication execution
-
-     Get the replication execution specified by ID
-
-    Args:
-        id (int):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ReplicationExecution]
-    """
-
-    kwargs = _get_kwargs(
-        id=id,
-        x_request_id=x_request_id,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    id: int,
-    *,
-    client: AuthenticatedClient | Client,
-    x_request_id: str | Unset = UNSET,
-) -> ReplicationExecution | None:
-    """Get the specific replication execution
-
-     Get the replication execution specified by ID
-
-    Args:
-        id (int):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ReplicationExecution
-    """
-
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            x_request_id=x_request_id,
-        )
-    ).parsed

@@ -1,15 +1,11 @@
-from http import HTTPStatus
+"""GET /replication/executions: List replication executions"""
+
 from typing import Any
 
-import httpx
-
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.replication_execution import ReplicationExecution
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, RequestArgs, Unset
 
 
-def _get_kwargs(
+def build_request(
     *,
     sort: str | Unset = UNSET,
     page: int | Unset = 1,
@@ -18,10 +14,28 @@ def _get_kwargs(
     status: str | Unset = UNSET,
     trigger: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
-) -> dict[str, Any]:
+) -> RequestArgs:
+    """The keyword arguments of ``httpx.Client.build_request`` for this operation.
+
+    List replication executions
+
+    Headers: ``Accept: application/json`` (the media types its answers are documented with).
+    The path is relative to the API root (``/api/v2.0``).
+
+    Args:
+        sort (str | Unset):
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+        policy_id (int | Unset):
+        status (str | Unset):
+        trigger (str | Unset):
+        x_request_id (str | Unset):
+    """
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
+
+    headers["Accept"] = "application/json"
 
     params: dict[str, Any] = {}
 
@@ -39,227 +53,11 @@ def _get_kwargs(
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
-    _kwargs: dict[str, Any] = {
-        "method": "get",
+    _kwargs: RequestArgs = {
+        "method": "GET",
         "url": "/replication/executions",
         "params": params,
     }
 
     _kwargs["headers"] = headers
     return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> list[ReplicationExecution] | None:
-    if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = ReplicationExecution.from_dict(response_200_item_data)
-
-            response_200.append(response_200_item)
-
-        return response_200
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[ReplicationExecution]]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    sort: str | Unset = UNSET,
-    page: int | Unset = 1,
-    page_size: int | Unset = 10,
-    policy_id: int | Unset = UNSET,
-    status: str | Unset = UNSET,
-    trigger: str | Unset = UNSET,
-    x_request_id: str | Unset = UNSET,
-) -> Response[list[ReplicationExecution]]:
-    """List replication executions
-
-     List replication executions
-
-    Args:
-        sort (str | Unset):
-        page (int | Unset):  Default: 1.
-        page_size (int | Unset):  Default: 10.
-        policy_id (int | Unset):
-        status (str | Unset):
-        trigger (str | Unset):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[list[ReplicationExecution]]
-    """
-
-    kwargs = _get_kwargs(
-        sort=sort,
-        page=page,
-        page_size=page_size,
-        policy_id=policy_id,
-        status=status,
-        trigger=trigger,
-        x_request_id=x_request_id,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    sort: str | Unset = UNSET,
-    page: int | Unset = 1,
-    page_size: int | Unset = 10,
-    policy_id: int | Unset = UNSET,
-    status: str | Unset = UNSET,
-    trigger: str | Unset = UNSET,
-    x_request_id: str | Unset = UNSET,
-) -> list[ReplicationExecution] | None:
-    """List replication executions
-
-     List replication executions
-
-    Args:
-        sort (str | Unset):
-        page (int | Unset):  Default: 1.
-        page_size (int | Unset):  Default: 10.
-        policy_id (int | Unset):
-        status (str | Unset):
-        trigger (str | Unset):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        list[ReplicationExecution]
-    """
-
-    return sync_detailed(
-        client=client,
-        sort=sort,
-        page=page,
-        page_size=page_size,
-        policy_id=policy_id,
-        status=status,
-        trigger=trigger,
-        x_request_id=x_request_id,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    sort: str | Unset = UNSET,
-    page: int | Unset = 1,
-    page_size: int | Unset = 10,
-    policy_id: int | Unset = UNSET,
-    status: str | Unset = UNSET,
-    trigger: str | Unset = UNSET,
-    x_request_id: str | Unset = UNSET,
-) -> Response[list[ReplicationExecution]]:
-    """List replication executions
-
-     List replication executions
-
-    Args:
-        sort (str | Unset):
-        page (int | Unset):  Default: 1.
-        page_size (int | Unset):  Default: 10.
-        policy_id (int | Unset):
-        status (str | Unset):
-        trigger (str | Unset):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[list[ReplicationExecution]]
-    """
-
-    kwargs = _get_kwargs(
-        sort=sort,
-        page=page,
-        page_size=page_size,
-        policy_id=policy_id,
-        status=status,
-        trigger=trigger,
-        x_request_id=x_request_id,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    sort: str | Unset = UNSET,
-    page: int | Unset = 1,
-    page_size: int | Unset = 10,
-    policy_id: int | Unset = UNSET,
-    status: str | Unset = UNSET,
-    trigger: str | Unset = UNSET,
-    x_request_id: str | Unset = UNSET,
-) -> list[ReplicationExecution] | None:
-    """List replication executions
-
-     List replication executions
-
-    Args:
-        sort (str | Unset):
-        page (int | Unset):  Default: 1.
-        page_size (int | Unset):  Default: 10.
-        policy_id (int | Unset):
-        status (str | Unset):
-        trigger (str | Unset):
-        x_request_id (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        list[ReplicationExecution]
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            sort=sort,
-            page=page,
-            page_size=page_size,
-            policy_id=policy_id,
-            status=status,
-            trigger=trigger,
-            x_request_id=x_request_id,
-        )
-    ).parsed
