@@ -1,7 +1,8 @@
 """``python -m bench`` (``make bench``): run every scenario, print the table, save results.
 
 ``--quick`` runs each timed scenario once (a smoke run); ``--latency`` picks the injected
-latencies (default 0 and 10 ms).
+latencies (default 0 and 10 ms); ``--only TEXT...`` runs only the timed scenarios whose name
+holds one of the TEXTs; ``--clients TEXT...`` runs only the clients whose name holds one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from bench._contenders import Contender, available
 from bench._exporter import exporter_lines
 from bench._report import draw_chart, full_table, startup_lines, summary_table, target_lines
 from bench._results import Result, Scenario
-from bench._server import BIG_TASKS, EXECUTIONS, SMALL_TASKS, Seeded, serve
+from bench._server import (
+    BIG_TASKS,
+    CONCURRENT_LISTINGS,
+    EXECUTIONS,
+    SHARED_EXECUTIONS,
+    SMALL_TASKS,
+    Seeded,
+    serve,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +58,13 @@ SCENARIOS = [
         (3, 1),
     ),
     Scenario(
+        f"{CONCURRENT_LISTINGS} concurrent listings on one client, "
+        f"{SHARED_EXECUTIONS} executions, page_size 20",
+        lambda c, s: lambda: c.list_concurrently(s.shared_policy_id, CONCURRENT_LISTINGS, 20),
+        (3, 2),
+        needs="list_concurrently",
+    ),
+    Scenario(
         f"first 10 of {BIG_TASKS:,} tasks",
         lambda c, s: lambda: c.first_tasks(s.big_execution_id, 10),
         (5, 3),
@@ -66,16 +82,19 @@ def measure(contender: Contender, work: Callable[[], Any], result: Result) -> No
 
 
 def timed_scenarios(
-    seeded: Seeded, latency: float, contenders: list[Contender], quick: bool
+    seeded: Seeded, latency: float, contenders: list[Contender], quick: bool, only: list[str] | None
 ) -> list[Result]:
     results: list[Result] = []
     for scenario in SCENARIOS:
+        if only is not None and not any(text in scenario.name for text in only):
+            continue
         repeats = 1 if quick else scenario.repeats[0 if latency == 0 else 1]
-        by_client = {c.name: Result(scenario.name, latency, c.name, c.flavour) for c in contenders}
+        running = [c for c in contenders if scenario.runs(c)]
+        by_client = {c.name: Result(scenario.name, latency, c.name, c.flavour) for c in running}
         started = time.perf_counter()
         for run in range(repeats):
             # Round robin, so drift on the machine spreads over every client alike.
-            for contender in contenders:
+            for contender in running:
                 result = by_client[contender.name]
                 before = seeded.requests() if run == 0 else 0
                 measure(contender, scenario.work(contender, seeded), result)
@@ -183,9 +202,20 @@ def main() -> int:
     parser.add_argument(
         "--latency", type=float, nargs="+", default=[0.0, 10.0], metavar="MS", help="injected"
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="TEXT",
+        help="run only the timed scenarios whose name holds a TEXT (no memory, no start-up)",
+    )
+    parser.add_argument(
+        "--clients", nargs="+", metavar="TEXT", help="only the clients whose name holds a TEXT"
+    )
     args = parser.parse_args()
 
-    contenders = available()
+    contenders = [
+        c for c in available() if args.clients is None or any(t in c.name for t in args.clients)
+    ]
     print("clients:", ", ".join(c.name for c in contenders))
     results: list[Result] = []
     started = time.perf_counter()
@@ -194,18 +224,22 @@ def main() -> int:
             for contender in contenders:
                 contender.run(partial(contender.open, seeded))
                 contender.run(partial(contender.get, seeded.execution_id, 3))  # warm up
-            results.extend(timed_scenarios(seeded, latency, contenders, args.quick))
-            if latency == 0:
+            results.extend(timed_scenarios(seeded, latency, contenders, args.quick, args.only))
+            if latency == 0 and args.only is None:
                 results.extend(memory_scenario(seeded, contenders))
             for contender in contenders:
                 contender.shutdown()
-    results.extend(startup_scenarios(args.quick))
-    print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
-    as_code = ascode_scenarios(args.quick)
-    report_rows = operations_bench.run(args.quick)
-    exporter_latency = max(args.latency)
-    print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
-    exporter = exporter_lines(exporter_latency)
+    as_code: list[str] = []
+    report_rows: list[dict[str, object]] = []
+    exporter: list[str] = []
+    if args.only is None:
+        results.extend(startup_scenarios(args.quick))
+        print("  replication as code: plan of 1,000 policies, apply of 1,000 creates", flush=True)
+        as_code = ascode_scenarios(args.quick)
+        report_rows = operations_bench.run(args.quick)
+        exporter_latency = max(args.latency)
+        print(f"  exporter refresh at {exporter_latency:g} ms", flush=True)
+        exporter = exporter_lines(exporter_latency)
     elapsed = time.perf_counter() - started
 
     summary = "\n".join(
@@ -219,7 +253,7 @@ def main() -> int:
             "",
             *as_code,
             "",
-            *operations_bench.lines(report_rows),
+            *(operations_bench.lines(report_rows) if report_rows else []),
             "",
             *exporter,
             "",

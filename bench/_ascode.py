@@ -69,7 +69,7 @@ def serve(policies: int) -> Iterator[Seeded]:
         line = process.stdout.readline()
         if not line:
             raise RuntimeError("the benchmark server did not start")
-        yield Seeded(json.loads(line)["url"], 0, 0, 0, 0)
+        yield Seeded(json.loads(line)["url"], 0, 0, 0, 0, 0)
     finally:
         process.stdin.close()
         process.wait(timeout=30)

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench._server import Seeded
@@ -60,6 +61,12 @@ class Contender:
         """Go through every task of an execution, 100 a page, keeping none."""
         raise NotImplementedError
 
+    def list_concurrently(self, policy_id: int, listings: int, page_size: int) -> Any:
+        """``listings`` listings of a policy's executions at once, all on one client (threads
+        for a blocking one); the items of all of them. Optional: a contender without it is
+        left out of that scenario."""
+        raise NotImplementedError
+
     def shutdown(self) -> None:
         self.run(self.close)
         if self.loop is not None:
@@ -99,6 +106,9 @@ class RawHttpx(Contender):
     def list_executions(self, policy_id: int, page_size: int) -> int:
         params = {"policy_id": policy_id}
         return self._pages("/replication/executions", params, page_size, None)
+
+    def list_concurrently(self, policy_id: int, listings: int, page_size: int) -> int:
+        return _in_threads(listings, lambda: self.list_executions(policy_id, page_size))
 
     def first_tasks(self, execution_id: int, count: int) -> int:
         path = f"/replication/executions/{execution_id}/tasks"
@@ -148,6 +158,10 @@ class RawHttpxAsync(Contender):
         params = {"policy_id": policy_id}
         return await self._pages("/replication/executions", params, page_size, None)
 
+    async def list_concurrently(self, policy_id: int, listings: int, page_size: int) -> int:
+        listed = [self.list_executions(policy_id, page_size) for _ in range(listings)]
+        return sum(await asyncio.gather(*listed))
+
     async def first_tasks(self, execution_id: int, count: int) -> int:
         return await self._pages(f"/replication/executions/{execution_id}/tasks", {}, 10, count)
 
@@ -176,6 +190,9 @@ class HarborReplication(Contender):
 
     def list_executions(self, policy_id: int, page_size: int) -> int:
         return len(self.client.get_replications(policy_id=policy_id, page_size=page_size))
+
+    def list_concurrently(self, policy_id: int, listings: int, page_size: int) -> int:
+        return _in_threads(listings, lambda: self.list_executions(policy_id, page_size))
 
     def first_tasks(self, execution_id: int, count: int) -> int:
         taken = 0
@@ -216,6 +233,10 @@ class HarborReplicationAsync(Contender):
 
     async def list_executions(self, policy_id: int, page_size: int) -> int:
         return len(await self.client.get_replications(policy_id=policy_id, page_size=page_size))
+
+    async def list_concurrently(self, policy_id: int, listings: int, page_size: int) -> int:
+        listed = [self.list_executions(policy_id, page_size) for _ in range(listings)]
+        return sum(await asyncio.gather(*listed))
 
     async def first_tasks(self, execution_id: int, count: int) -> int:
         taken = 0
@@ -267,6 +288,10 @@ class HarborApi(Contender):
     async def list_executions(self, policy_id: int, page_size: int) -> int:
         found = await self.client.get_replications(policy_id=policy_id, page_size=page_size)
         return len(found)
+
+    async def list_concurrently(self, policy_id: int, listings: int, page_size: int) -> int:
+        listed = [self.list_executions(policy_id, page_size) for _ in range(listings)]
+        return sum(await asyncio.gather(*listed))
 
     async def first_tasks(self, execution_id: int, count: int) -> int:
         return len(await self.client.get_replication_tasks(execution_id, limit=count))
@@ -330,6 +355,12 @@ class HarborApiClient(Contender):
             return self.api.list_replication_tasks_with_http_info(execution_id, **paging)
 
         return self._pages(fetch, 100, None)
+
+
+def _in_threads(count: int, work: Callable[[], int]) -> int:
+    """``work`` in ``count`` threads at once; the sum of what they return."""
+    with ThreadPoolExecutor(count) as threads:
+        return sum(threads.map(lambda _: work(), range(count)))
 
 
 def _last_page(

@@ -38,3 +38,10 @@ class Scenario:
     work: Callable[[Contender, Seeded], Callable[[], Any]]
     # Repetitions at 0 ms and at any other latency: the slow runs are repeated less.
     repeats: tuple[int, int]
+    # The optional Contender method the scenario needs; contenders without it sit it out.
+    needs: str | None = None
+
+    def runs(self, contender: Contender) -> bool:
+        if self.needs is None:
+            return True
+        return getattr(type(contender), self.needs) is not getattr(Contender, self.needs)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from harbor_replication.simulator import SimulatorConfig
 
 EXECUTIONS = 5_000
+# The executions of the concurrent listings scenario: 26 pages of 20 each.
+SHARED_EXECUTIONS = 520
+CONCURRENT_LISTINGS = 100
 BIG_TASKS = 50_000
 SMALL_TASKS = 5_000
 
@@ -63,6 +66,7 @@ class Seeded:
     execution_id: int
     big_execution_id: int
     small_execution_id: int
+    shared_policy_id: int
 
     @property
     def api_url(self) -> str:
@@ -99,32 +103,28 @@ def main() -> None:
 
     with HarborSimulator(bench_config()) as harbor:
         state = harbor.state
-        policy_id = state.create_policy(
-            {
-                "name": "bench",
+
+        def manual_policy(name: str) -> int:
+            body = {
+                "name": name,
                 "src_registry": {"id": 1},
                 "dest_namespace": "bench",
                 "trigger": {"type": "manual"},
                 "enabled": True,
-            },
-            "admin",
-        )
+            }
+            return state.create_policy(body, "admin")
+
+        policy_id = manual_policy("bench")
         executions = state.add_finished_executions(policy_id, EXECUTIONS)
-        other = state.create_policy(
-            {
-                "name": "bench-tasks",
-                "src_registry": {"id": 1},
-                "dest_namespace": "bench",
-                "trigger": {"type": "manual"},
-                "enabled": True,
-            },
-            "admin",
-        )
+        other = manual_policy("bench-tasks")
+        shared = manual_policy("bench-shared")
+        state.add_finished_executions(shared, SHARED_EXECUTIONS)
         big = state.add_finished_execution(other, BIG_TASKS)
         small = state.add_finished_execution(other, SMALL_TASKS)
-        seeded = Seeded(harbor.url, policy_id, executions[-1], big, small)
+        seeded = Seeded(harbor.url, policy_id, executions[-1], big, small, shared)
         # The simulator sorts a listing on its first request; do that before any timing.
         state.list_executions(policy_id, None, None, [])
+        state.list_executions(shared, None, None, [])
         for execution_id in (big, small):
             state.list_tasks(execution_id, None, None, [])
         print(json.dumps(seeded.__dict__), flush=True)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from harbor_replication import _failures
-from harbor_replication._async_pages import walk_pages
+from harbor_replication._async_pages import Pages, Slots
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._errors import WaitTimeoutError
-from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
+from harbor_replication._paging import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -68,8 +68,14 @@ class AsyncReplicationClient:
     ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
     path or an ``ssl.SSLContext``. Use it as ``async with`` or call :meth:`aclose`.
 
-    Listings fetch their first page alone; once it has given the total, the pages after
-    it are requested ``page_concurrency`` at a time (default 8), still yielded in order.
+    At most ``max_connections`` requests (default 32) are in flight at once on one client,
+    whatever the number of listings and calls sharing it: the others wait their turn (no
+    timeout runs while they wait), and the connection pool holds and keeps alive as many
+    connections. Listings fetch their first page alone; then a listing has up to
+    ``page_concurrency`` pages (default 8) in flight, still handed out in order: ``get_*``
+    at once, ``iter_*`` ramping up from 2 as the pages are consumed. Pages fetched
+    together are checked against Harbor's list changing meanwhile and fetched again one
+    by one when it did; every listing hands out each id once (docs/library/paging.md).
 
     ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
     and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).
@@ -91,6 +97,7 @@ class AsyncReplicationClient:
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_retries: int = _DEFAULT_RETRY.max_retries,
         backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
         backoff_max: float = _DEFAULT_RETRY.backoff_max,
@@ -100,9 +107,14 @@ class AsyncReplicationClient:
         self._page_concurrency = check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
+        connections = check_id("max_connections", max_connections)
+        self._slots = Slots(connections)
         self._http = httpx.AsyncClient(
-            **self._settings.httpx_options(verify, timeout), transport=transport
+            **self._settings.httpx_options(verify, timeout),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            transport=transport,
         )
+        self._pages = Pages(self._send, self._page_concurrency, self._slots)
         # async-only{
         # The loop of the first request: the pooled connections are bound to it.
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -132,6 +144,7 @@ class AsyncReplicationClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
+        await self._pages.aclose()
         await self._http.aclose()
 
     # --- plumbing ----------------------------------------------------------------------
@@ -171,7 +184,9 @@ class AsyncReplicationClient:
             headers = redacted_headers(request.headers)
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
-            response = await self._http.send(request)
+            # The client's bound on requests in flight: waiting here is not timed.
+            async with self._slots:
+                response = await self._http.send(request)
         except httpx.HTTPError as exc:
             raise _failures.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
@@ -185,7 +200,10 @@ class AsyncReplicationClient:
         return _responses.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> AsyncGenerator[T, None]:
-        return walk_pages(self._send, call, self._page_concurrency)
+        return self._pages.walk(call, ramp=True)
+
+    async def _collect(self, call: PagedCall[T]) -> list[T]:
+        return [item async for item in self._pages.walk(call, ramp=False)]
 
     async def get_harbor_version(self) -> str:
         """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
@@ -243,8 +261,8 @@ class AsyncReplicationClient:
         Starts at ``page`` and follows the pages, ``page_size`` (1 to 100) per request,
         until the results end or ``limit`` items are collected (None or <= 0: no limit).
         """
-        iterator = self.iter_replications(sort, policy_id, status, trigger, page, page_size, limit)
-        return [item async for item in iterator]
+        call = _core.get_replications(sort, policy_id, status, trigger, page, page_size, limit)
+        return await self._collect(call)
 
     def iter_replication_tasks(
         self,
@@ -273,10 +291,10 @@ class AsyncReplicationClient:
         limit: int | None = None,
     ) -> list[ReplicationTask]:
         """The tasks of an execution, paged like :meth:`get_replications`."""
-        iterator = self.iter_replication_tasks(
+        call = _core.get_replication_tasks(
             execution_id, status, resource_type, sort, page, page_size, limit
         )
-        return [item async for item in iterator]
+        return await self._collect(call)
 
     async def get_replication_task_log(self, execution_id: int, task_id: int) -> str:
         """The text log of one task of an execution."""
@@ -390,8 +408,8 @@ class AsyncReplicationClient:
         ``name`` is Harbor's deprecated fuzzy name filter. Paged like
         :meth:`get_replications`.
         """
-        iterator = self.iter_replication_policies(query, sort, page, page_size, name, limit)
-        return [item async for item in iterator]
+        call = _core.get_replication_policies(query, sort, page, page_size, name, limit)
+        return await self._collect(call)
 
     # --- registries --------------------------------------------------------------------
 
@@ -418,8 +436,8 @@ class AsyncReplicationClient:
         limit: int | None = None,
     ) -> list[Registry]:
         """Registry endpoints, filtered and paged like :meth:`get_replication_policies`."""
-        iterator = self.iter_registries(query, sort, page, page_size, name, limit)
-        return [item async for item in iterator]
+        call = _core.get_registries(query, sort, page, page_size, name, limit)
+        return await self._collect(call)
 
     async def get_registry(self, registry_id: int) -> Registry:
         """The registry endpoint ``registry_id`` (its secret comes back masked)."""

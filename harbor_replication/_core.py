@@ -67,16 +67,17 @@ class PagedCall(Generic[T]):
     """A list operation: the request for any page and how to read one page's items."""
 
     operation: str
-    request_for_page: Callable[[int], RequestArgs]
+    request_for_page: Callable[[int, int], RequestArgs]
     parse_item: Callable[[Any], T]
     first_page: int
     page_size: int
     limit: int | None
 
-    def page(self, number: int) -> Call[Page[T]]:
+    def page(self, number: int, size: int | None = None) -> Call[Page[T]]:
+        """Page ``number`` of ``size`` items (default the listing's ``page_size``)."""
         return Call(
             self.operation,
-            self.request_for_page(number),
+            self.request_for_page(number, self.page_size if size is None else size),
             lambda response: responses.parse_page(response, self.parse_item),
             replayable=True,
         )
@@ -116,11 +117,12 @@ def get_replications(
         "policy_id": UNSET if policy_id is None else check_id("policy_id", policy_id),
         "status": optional_text("status", status),
         "trigger": optional_text("trigger", trigger),
-        "page_size": page_size,
     }
     return PagedCall(
         "get_replications",
-        lambda number: api.list_replication_executions.build_request(page=number, **filters),
+        lambda number, size: api.list_replication_executions.build_request(
+            page=number, page_size=size, **filters
+        ),
         responses.item_parser(ReplicationExecution),
         page,
         page_size,
@@ -143,12 +145,11 @@ def get_replication_tasks(
         "status": optional_text("status", status),
         "resource_type": optional_text("resource_type", resource_type),
         "sort": optional_text("sort", sort),
-        "page_size": page_size,
     }
     return PagedCall(
         "get_replication_tasks",
-        lambda number: api.list_replication_tasks.build_request(
-            execution_id, page=number, **filters
+        lambda number, size: api.list_replication_tasks.build_request(
+            execution_id, page=number, page_size=size, **filters
         ),
         responses.item_parser(ReplicationTask),
         page,
@@ -210,11 +211,10 @@ def _listing(
         "q": _encoded_query(query),
         "sort": optional_text("sort", sort),
         "name": optional_text("name", name),
-        "page_size": page_size,
     }
     return PagedCall(
         operation,
-        lambda number: endpoint(page=number, **filters),
+        lambda number, size: endpoint(page=number, page_size=size, **filters),
         responses.item_parser(model),
         page,
         page_size,

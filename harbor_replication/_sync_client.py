@@ -16,7 +16,7 @@ import httpx
 from harbor_replication import _failures
 from harbor_replication._checks import check_id, check_wait
 from harbor_replication._errors import WaitTimeoutError
-from harbor_replication._paging import DEFAULT_PAGE_CONCURRENCY
+from harbor_replication._paging import DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_CONCURRENCY
 from harbor_replication._retry import RetryPolicy
 from harbor_replication._settings import (
     DEFAULT_TIMEOUT,
@@ -26,7 +26,7 @@ from harbor_replication._settings import (
     resolve,
 )
 from harbor_replication._settle import DEFAULT_SETTLE, FailureWatch, check_settle, wall_time
-from harbor_replication._sync_pages import walk_pages
+from harbor_replication._sync_pages import Pages, Slots
 
 if TYPE_CHECKING:
     from harbor_replication import _core, _responses
@@ -66,8 +66,14 @@ class ReplicationClient:
     ``HARBOR_SECRET`` are read. ``verify`` is True (the system's CAs), False, a CA bundle
     path or an ``ssl.SSLContext``. Use it as ``with`` or call :meth:`close`.
 
-    Listings fetch their first page alone; once it has given the total, the pages after
-    it are requested ``page_concurrency`` at a time (default 8), still yielded in order.
+    At most ``max_connections`` requests (default 32) are in flight at once on one client,
+    whatever the number of listings and calls sharing it: the others wait their turn (no
+    timeout runs while they wait), and the connection pool holds and keeps alive as many
+    connections. Listings fetch their first page alone; then a listing has up to
+    ``page_concurrency`` pages (default 8) in flight, still handed out in order: ``get_*``
+    at once, ``iter_*`` ramping up from 2 as the pages are consumed. Pages fetched
+    together are checked against Harbor's list changing meanwhile and fetched again one
+    by one when it did; every listing hands out each id once (docs/library/paging.md).
 
     ``timeout`` is seconds or an ``httpx.Timeout`` with ``connect``, ``read``, ``write``
     and ``pool`` parts (default 10 s to connect or get a pooled connection, 30 s else).
@@ -89,6 +95,7 @@ class ReplicationClient:
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_retries: int = _DEFAULT_RETRY.max_retries,
         backoff_initial: float = _DEFAULT_RETRY.backoff_initial,
         backoff_max: float = _DEFAULT_RETRY.backoff_max,
@@ -98,9 +105,14 @@ class ReplicationClient:
         self._page_concurrency = check_id("page_concurrency", page_concurrency)
         self._retry = RetryPolicy(max_retries, backoff_initial, backoff_max, backoff_jitter)
         self._retry_options = self._retry.options()
+        connections = check_id("max_connections", max_connections)
+        self._slots = Slots(connections)
         self._http = httpx.Client(
-            **self._settings.httpx_options(verify, timeout), transport=transport
+            **self._settings.httpx_options(verify, timeout),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            transport=transport,
         )
+        self._pages = Pages(self._send, self._page_concurrency, self._slots)
 
     def __repr__(self) -> str:
         return (
@@ -126,6 +138,7 @@ class ReplicationClient:
 
     def close(self) -> None:
         """Close the connection pool."""
+        self._pages.close()
         self._http.close()
 
     # --- plumbing ----------------------------------------------------------------------
@@ -158,7 +171,9 @@ class ReplicationClient:
             headers = redacted_headers(request.headers)
             _log.debug("%s %s headers=%s", request.method, request.url, headers)
         try:
-            response = self._http.send(request)
+            # The client's bound on requests in flight: waiting here is not timed.
+            with self._slots:
+                response = self._http.send(request)
         except httpx.HTTPError as exc:
             raise _failures.transport_error(call.operation, exc) from exc
         if _log.isEnabledFor(logging.DEBUG):
@@ -172,7 +187,10 @@ class ReplicationClient:
         return _responses.finish(call, response)
 
     def _iterate(self, call: PagedCall[T]) -> Generator[T, None, None]:
-        return walk_pages(self._send, call, self._page_concurrency)
+        return self._pages.walk(call, ramp=True)
+
+    def _collect(self, call: PagedCall[T]) -> list[T]:
+        return [item for item in self._pages.walk(call, ramp=False)]
 
     def get_harbor_version(self) -> str:
         """The version ``/systeminfo`` reports, like ``v2.15.2-1a2b3c4d``.
@@ -230,8 +248,8 @@ class ReplicationClient:
         Starts at ``page`` and follows the pages, ``page_size`` (1 to 100) per request,
         until the results end or ``limit`` items are collected (None or <= 0: no limit).
         """
-        iterator = self.iter_replications(sort, policy_id, status, trigger, page, page_size, limit)
-        return [item for item in iterator]
+        call = _core.get_replications(sort, policy_id, status, trigger, page, page_size, limit)
+        return self._collect(call)
 
     def iter_replication_tasks(
         self,
@@ -260,10 +278,10 @@ class ReplicationClient:
         limit: int | None = None,
     ) -> list[ReplicationTask]:
         """The tasks of an execution, paged like :meth:`get_replications`."""
-        iterator = self.iter_replication_tasks(
+        call = _core.get_replication_tasks(
             execution_id, status, resource_type, sort, page, page_size, limit
         )
-        return [item for item in iterator]
+        return self._collect(call)
 
     def get_replication_task_log(self, execution_id: int, task_id: int) -> str:
         """The text log of one task of an execution."""
@@ -377,8 +395,8 @@ class ReplicationClient:
         ``name`` is Harbor's deprecated fuzzy name filter. Paged like
         :meth:`get_replications`.
         """
-        iterator = self.iter_replication_policies(query, sort, page, page_size, name, limit)
-        return [item for item in iterator]
+        call = _core.get_replication_policies(query, sort, page, page_size, name, limit)
+        return self._collect(call)
 
     # --- registries --------------------------------------------------------------------
 
@@ -405,8 +423,8 @@ class ReplicationClient:
         limit: int | None = None,
     ) -> list[Registry]:
         """Registry endpoints, filtered and paged like :meth:`get_replication_policies`."""
-        iterator = self.iter_registries(query, sort, page, page_size, name, limit)
-        return [item for item in iterator]
+        call = _core.get_registries(query, sort, page, page_size, name, limit)
+        return self._collect(call)
 
     def get_registry(self, registry_id: int) -> Registry:
         """The registry endpoint ``registry_id`` (its secret comes back masked)."""
