@@ -208,7 +208,7 @@ def test_log_follow_exits_with_the_tasks_failure(
     client.wait_for_replication(execution_id, poll_interval=0.02, settle=0)
     [task] = client.get_replication_tasks(execution_id, status="Failed", limit=1)
     assert isinstance(task.id, int)
-    result = run("log", str(execution_id), str(task.id), "--follow", *FAST)
+    result = run("log", str(execution_id), str(task.id), "--follow", "--settle", "0", *FAST)
     assert result.exit_code == 1
     assert result.stdout == client.get_replication_task_log(execution_id, task.id)
     assert result.stderr == f"harbor-replication: task {task.id} Failed\n"
