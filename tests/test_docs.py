@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 
 import harbor_replication
-from harbor_replication import models, query
+from harbor_replication import (
+    ascode,
+    async_operations,
+    exporter,
+    models,
+    operations,
+    query,
+    simulator,
+)
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig
 from tests.support import TASK_DURATION
 
@@ -58,12 +66,20 @@ def test_examples_run_as_written(
         exec(compiled, namespace)
 
 
+PUBLIC_MODULES = (
+    harbor_replication,
+    models,
+    query,
+    ascode,
+    exporter,
+    operations,
+    async_operations,
+    simulator,
+)
+
+
 def _public_names() -> list[str]:
-    return [
-        *(f"harbor_replication.{name}" for name in harbor_replication.__all__),
-        *(f"harbor_replication.models.{name}" for name in models.__all__),
-        *(f"harbor_replication.query.{name}" for name in query.__all__),
-    ]
+    return [f"{module.__name__}.{name}" for module in PUBLIC_MODULES for name in module.__all__]
 
 
 def test_every_public_name_has_a_reference_entry(tmp_path: Path) -> None:
