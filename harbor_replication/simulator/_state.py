@@ -23,7 +23,6 @@ from ._filters import Artifact, apply_filters, destination_repository
 from ._model import (
     LOCAL_REGISTRY_ID,
     MASKED_SECRET,
-    POLICY_KEPT,
     STORED_EXECUTION_STATUS,
     STORED_TASK_STATUSES,
     STORED_TRIGGER,
@@ -33,9 +32,9 @@ from ._model import (
     Registry,
     Task,
     artifact_digest,
-    omit_empty,
 )
-from ._query import Columns, Condition, Record, Sort, select
+from ._query import Condition, Record, Sort, select
+from ._resources import EXECUTIONS, POLICIES, REGISTRIES, TASKS, omit_empty
 from ._retries import MAX_FAILS, RetryBackoff
 from ._times import ZERO_TIME, format_time
 from ._validation import (
@@ -46,66 +45,6 @@ from ._validation import (
     validate_filter,
 )
 
-REGISTRY_COLUMNS = Columns(
-    {
-        **Columns.of(
-            id="int",
-            url="str",
-            name="str",
-            credential_type="str",
-            access_key="str",
-            type="str",
-            insecure="bool",
-            description="str",
-            creation_time="time",
-            update_time="time",
-        ).aliases,
-        "health": ("status", "str"),
-        "Status": ("status", "str"),
-    }
-)
-POLICY_COLUMNS = Columns(
-    {
-        **Columns.of(
-            id="int",
-            name="str",
-            description="str",
-            creator="str",
-            src_registry_id="int",
-            dest_registry_id="int",
-            dest_namespace="str",
-            dest_namespace_replace_count="int",
-            override="bool",
-            enabled="bool",
-            trigger="str",
-            filters="str",
-            creation_time="time",
-            update_time="time",
-            copy_by_chunk="bool",
-            single_active_replication="bool",
-            # the column and field names only: not the API's "deletion" (§26)
-            replicate_deletion="bool",
-        ).aliases,
-        "speed_kb": ("speed", "int"),
-        "Speed": ("speed", "int"),
-    }
-)
-# Executions and tasks take no q; these are their sortable columns. Times sort as their
-# RFC 3339 strings, which order like the times themselves.
-EXECUTION_COLUMNS = Columns(
-    {
-        **Columns.of(
-            id="int", status="str", trigger="str", start_time="str", end_time="str"
-        ).aliases,
-        "vendor_id": ("policy_id", "int"),
-        "VendorID": ("policy_id", "int"),
-        "status_message": ("status_text", "str"),
-        "StatusMessage": ("status_text", "str"),
-    }
-)
-TASK_COLUMNS = Columns.of(
-    id="int", execution_id="int", job_id="str", status="str", start_time="str", end_time="str"
-)
 _NEWEST_FIRST = (Sort("creation_time", True),)
 # Harbor sorts executions by start time only; ids grow with time, so the id breaks ties
 # (two starts in one millisecond) the same way.
@@ -321,7 +260,7 @@ class SimulatorState:
     ) -> list[dict[str, Any]]:
         with self.lock:
             records = [r.record() for r in self.registries.values()]
-            chosen = select(records, REGISTRY_COLUMNS, keywords, sorts, _BY_ID)
+            chosen = select(records, REGISTRIES.columns, keywords, sorts, _BY_ID)
             with_ca = self.config.has_v2_15_fields
             return [self.registries[record["id"]].to_json(with_ca) for record in chosen]
 
@@ -403,33 +342,21 @@ class SimulatorState:
         """Read a policy body as Harbor does: every absent field is its zero value."""
         trigger = body.get("trigger") or {}
         settings = trigger.get("trigger_settings") or {}
-        replace_count = body.get("dest_namespace_replace_count")
-        speed = body.get("speed")
         now = self.clock()
         policy = Policy(
             id=policy_id,
-            name=body.get("name") or "",
-            description=body.get("description") or "",
             creator=creator,
             src_registry_id=int((body.get("src_registry") or {}).get("id") or 0),
             dest_registry_id=int((body.get("dest_registry") or {}).get("id") or 0),
-            dest_namespace=body.get("dest_namespace") or "",
-            dest_namespace_replace_count=-1 if replace_count is None else int(replace_count),
             trigger_type=trigger.get("type") or "",
             cron=settings.get("cron") or "",
             filters=[_filter(f) for f in body.get("filters") or []],
             replicate_deletion=bool(body.get("deletion")),  # replicate_deletion is ignored
-            override=bool(body.get("override")),
-            enabled=bool(body.get("enabled")),
-            speed=max(int(speed or 0), 0),
-            copy_by_chunk=bool(body.get("copy_by_chunk")),
-            single_active_replication=(
-                self.config.has_v2_15_fields and bool(body.get("single_active_replication"))
-            ),
             creation_time=now,
             update_time=now,
             has_trigger=body.get("trigger") is not None,
             has_trigger_settings=trigger.get("trigger_settings") is not None,
+            **POLICIES.read(body, self.config.has_v2_15_fields),
         )
         self._validate_policy(policy)
         return policy
@@ -509,35 +436,24 @@ class SimulatorState:
             trigger = omit_empty({"type": policy.trigger_type})
             if policy.has_trigger_settings:
                 trigger["trigger_settings"] = omit_empty({"cron": policy.cron})
-        shown: dict[str, Any] = {
-            "id": policy.id,
-            "name": policy.name,
-            "description": policy.description,
-            "src_registry": self._registry_side(policy.src_registry_id),
-            "dest_registry": self._registry_side(policy.dest_registry_id),
-            "dest_namespace": policy.dest_namespace,
-            "dest_namespace_replace_count": policy.dest_namespace_replace_count,
-            "trigger": trigger,
-            "filters": [_shown_filter(f) for f in policy.filters],
-            "replicate_deletion": policy.replicate_deletion,
-            "deletion": policy.replicate_deletion,
-            "override": policy.override,
-            "enabled": policy.enabled,
-            "creation_time": format_time(policy.creation_time),
-            "update_time": format_time(policy.update_time),
-            "speed": policy.speed,
-            "copy_by_chunk": policy.copy_by_chunk,
-        }
-        if self.config.has_v2_15_fields:
-            shown["single_active_replication"] = policy.single_active_replication
-        return omit_empty(shown, POLICY_KEPT)
+        return POLICIES.render(
+            policy,
+            {
+                "src_registry": self._registry_side(policy.src_registry_id),
+                "dest_registry": self._registry_side(policy.dest_registry_id),
+                "trigger": trigger,
+                "filters": [_shown_filter(f) for f in policy.filters],
+                "deletion": policy.replicate_deletion,
+            },
+            self.config.has_v2_15_fields,
+        )
 
     def list_policies(
         self, keywords: Mapping[str, Condition], sorts: Sequence[Sort]
     ) -> list[dict[str, Any]]:
         with self.lock:
             records = [p.record() for p in self.policies.values()]
-            chosen = select(records, POLICY_COLUMNS, keywords, sorts, _NEWEST_FIRST)
+            chosen = select(records, POLICIES.columns, keywords, sorts, _NEWEST_FIRST)
             return [self._policy_json(self.policies[record["id"]]) for record in chosen]
 
     # --- executions -------------------------------------------------------------------------
@@ -724,7 +640,7 @@ class SimulatorState:
                 and (stored_status is None or execution.stored_status(now) == stored_status)
                 and (stored_trigger is None or execution.trigger == stored_trigger)
             ]
-            chosen = select(records, EXECUTION_COLUMNS, {}, sorts, _EXECUTIONS_DEFAULT)
+            chosen = select(records, EXECUTIONS.columns, {}, sorts, _EXECUTIONS_DEFAULT)
             if not self._active:
                 _remember(self._execution_lists, cache_key, chosen)
             return chosen
@@ -752,7 +668,7 @@ class SimulatorState:
                 if (wanted is None or task.stored_status(now, execution.stop_at)[0] in wanted)
                 and (resource_type is None or task.resource_type == resource_type)
             ]
-            chosen = select(records, TASK_COLUMNS, {}, sorts, _TASKS_DEFAULT)
+            chosen = select(records, TASKS.columns, {}, sorts, _TASKS_DEFAULT)
             if execution.final:
                 _remember(execution.task_lists, cache_key, chosen)
             return chosen
