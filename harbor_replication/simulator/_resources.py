@@ -83,6 +83,9 @@ class Resource:
             for v2_15 in (False, True)
         }
 
+    def __repr__(self) -> str:
+        return self.model
+
     def body_schema(self) -> Schema:
         """The type of a request body carrying this resource."""
         return {
@@ -212,7 +215,7 @@ POLICIES = Resource(
 # Executions and tasks take no q: their columns are the sortable ones. Times sort as their
 # RFC 3339 strings, which order like the times themselves.
 EXECUTIONS = Resource(
-    "Execution",
+    "ReplicationExecution",
     Field("id", "int"),
     Field("policy_id", "int", ("vendor_id", "VendorID")),
     Field("status", "str"),
@@ -228,7 +231,7 @@ EXECUTIONS = Resource(
 )
 
 TASKS = Resource(
-    "Task",
+    "ReplicationTask",
     Field("id", "int"),
     Field("execution_id", "int"),
     Field("status", "str"),
