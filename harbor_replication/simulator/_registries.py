@@ -64,14 +64,12 @@ class Registries(Store):
                 name=name,
                 url=url,
                 type=kind,
-                description=body.get("description") or "",
-                insecure=bool(body.get("insecure")),
-                ca_certificate=self._ca_certificate(body) or "",
                 credential_type=credential.get("type") or "basic",
                 access_key=credential.get("access_key") or "",
                 access_secret=credential.get("access_secret") or "",
                 creation_time=now,
                 update_time=now,
+                **REGISTRIES.read(body, self.config.has_v2_15_fields),
             )
             self.registries[registry.id] = registry
             self._changed()
