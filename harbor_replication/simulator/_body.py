@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from ._negotiation import validation_failure
+from ._resources import BOOL, INT64, POLICIES, REGISTRIES, STRING, Schema
 
 _INT_RANGES = {
     "int8": (-(2**7), 2**7 - 1),
@@ -21,80 +21,13 @@ _INT_RANGES = {
     "int64": (-(2**63), 2**63 - 1),
 }
 
-Schema = Mapping[str, Any]
-
-_STRING: Schema = {"type": "string"}
-_BOOL: Schema = {"type": "boolean"}
-_INT64: Schema = {"type": "int64"}
-_CREDENTIAL: Schema = {
-    "type": "object",
-    "name": "RegistryCredential",
-    "properties": {"type": _STRING, "access_key": _STRING, "access_secret": _STRING},
-}
-REGISTRY: Schema = {
-    "type": "object",
-    "name": "Registry",
-    "properties": {
-        "id": _INT64,
-        "url": _STRING,
-        "name": _STRING,
-        "credential": _CREDENTIAL,
-        "type": _STRING,
-        "insecure": _BOOL,
-        "ca_certificate": _STRING,
-        "description": _STRING,
-        "status": _STRING,
-        "creation_time": _STRING,
-        "update_time": _STRING,
-    },
-}
-POLICY: Schema = {
-    "type": "object",
-    "name": "ReplicationPolicy",
-    "properties": {
-        "id": _INT64,
-        "name": _STRING,
-        "description": _STRING,
-        "src_registry": REGISTRY,
-        "dest_registry": REGISTRY,
-        "dest_namespace": _STRING,
-        "dest_namespace_replace_count": {"type": "int8"},
-        "trigger": {
-            "type": "object",
-            "name": "ReplicationTrigger",
-            "properties": {
-                "type": _STRING,
-                "trigger_settings": {
-                    "type": "object",
-                    "name": "ReplicationTriggerSettings",
-                    "properties": {"cron": _STRING},
-                },
-            },
-        },
-        "filters": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "name": "ReplicationFilter",
-                "properties": {"type": _STRING, "value": {"type": "any"}, "decoration": _STRING},
-            },
-        },
-        "replicate_deletion": _BOOL,
-        "deletion": _BOOL,
-        "override": _BOOL,
-        "enabled": _BOOL,
-        "creation_time": _STRING,
-        "update_time": _STRING,
-        "speed": {"type": "int32"},
-        "copy_by_chunk": _BOOL,
-        "single_active_replication": _BOOL,
-    },
-}
+REGISTRY = REGISTRIES.body_schema()
+POLICY = POLICIES.body_schema()
 REGISTRY_UPDATE: Schema = {
     "type": "object",
     "name": "RegistryUpdate",
     "properties": {
-        key: _BOOL if key == "insecure" else _STRING
+        key: BOOL if key == "insecure" else STRING
         for key in (
             "name",
             "description",
@@ -110,12 +43,12 @@ REGISTRY_UPDATE: Schema = {
 REGISTRY_PING: Schema = {
     "type": "object",
     "name": "RegistryPing",
-    "properties": {**REGISTRY_UPDATE["properties"], "id": _INT64, "type": _STRING},
+    "properties": {**REGISTRY_UPDATE["properties"], "id": INT64, "type": STRING},
 }
 START_EXECUTION: Schema = {
     "type": "object",
     "name": "StartReplicationExecution",
-    "properties": {"policy_id": _INT64},
+    "properties": {"policy_id": INT64},
 }
 
 

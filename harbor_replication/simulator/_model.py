@@ -14,16 +14,11 @@ from typing import Any
 
 from ._filters import Artifact
 from ._query import Record, Sort
+from ._resources import EXECUTIONS, POLICIES, REGISTRIES, TASKS, omit_empty
 from ._times import ZERO_TIME, format_log_time, format_time
 
 LOCAL_REGISTRY_ID = 0
 MASKED_SECRET = "*****"
-# Fields go-swagger writes even when zero: x-omitempty false, or pointers in Harbor's models
-REGISTRY_KEPT = frozenset({"id"})
-POLICY_KEPT = frozenset(
-    {"dest_namespace_replace_count", "speed", "copy_by_chunk", "single_active_replication"}
-)
-EXECUTION_KEPT = frozenset({"status_text", "total", "failed", "succeed", "in_progress", "stopped"})
 SKIPPED_MESSAGE = "Execution skipped: active replication still in progress."
 NOTHING_TO_COPY_MESSAGE = "no resources need to be replicated"
 
@@ -47,17 +42,6 @@ STORED_TASK_STATUSES = {
 }
 SHOWN_TRIGGER = {"MANUAL": "manual", "SCHEDULE": "scheduled", "EVENT": "event_based"}
 STORED_TRIGGER = {shown: stored for stored, shown in SHOWN_TRIGGER.items()}
-
-
-def omit_empty(shown: dict[str, Any], keep: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A model as go-swagger serializes it: optional fields holding their zero value
-    (``""``, ``false``, ``0``, no list, nil) are left out, unless Harbor's description
-    marks them ``x-omitempty: false`` or makes them pointers (``keep``)."""
-    return {
-        key: value
-        for key, value in shown.items()
-        if key in keep or value not in ("", False, 0, None, [])
-    }
 
 
 def go_json(value: Any) -> str:
@@ -104,35 +88,10 @@ class Registry:
                 "access_key": self.access_key,
                 "access_secret": MASKED_SECRET if self.access_secret else "",
             }
-        shown = {
-            "id": self.id,
-            "name": self.name,
-            "url": self.url,
-            "type": self.type,
-            "description": self.description,
-            "insecure": self.insecure,
-            "ca_certificate": self.ca_certificate if with_ca_certificate else "",
-            "credential": omit_empty(credential),
-            "status": self.status,
-            "creation_time": format_time(self.creation_time),
-            "update_time": format_time(self.update_time),
-        }
-        return omit_empty(shown, REGISTRY_KEPT)
+        return REGISTRIES.render(self, {"credential": omit_empty(credential)}, with_ca_certificate)
 
     def record(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "name": self.name,
-            "credential_type": self.credential_type,
-            "access_key": self.access_key,
-            "type": self.type,
-            "insecure": self.insecure,
-            "description": self.description,
-            "status": self.status,
-            "creation_time": self.creation_time,
-            "update_time": self.update_time,
-        }
+        return REGISTRIES.record(self)
 
 
 @dataclass
@@ -169,26 +128,11 @@ class Policy:
         return go_json({"type": self.trigger_type, "trigger_settings": settings})
 
     def record(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "creator": self.creator,
-            "src_registry_id": self.src_registry_id,
-            "dest_registry_id": self.dest_registry_id,
-            "dest_namespace": self.dest_namespace,
-            "dest_namespace_replace_count": self.dest_namespace_replace_count,
-            "override": self.override,
-            "enabled": self.enabled,
-            "trigger": self.trigger_column(),
-            "filters": go_json([_stored_filter(f) for f in self.filters]) if self.filters else "",
-            "replicate_deletion": self.replicate_deletion,
-            "creation_time": self.creation_time,
-            "update_time": self.update_time,
-            "speed": self.speed,
-            "copy_by_chunk": self.copy_by_chunk,
-            "single_active_replication": self.single_active_replication,
-        }
+        return POLICIES.record(
+            self,
+            trigger=self.trigger_column(),
+            filters=go_json([_stored_filter(f) for f in self.filters]) if self.filters else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -293,19 +237,17 @@ class Task:
         if final and self._json is not None:
             return self._json
         status, start, end = self.stored_status(now, stop_at)
-        shown = {
-            "id": self.id,
-            "execution_id": self.execution_id,
-            "status": SHOWN_TASK_STATUS.get(status, status),
-            "job_id": self.job_id,
-            "operation": "copy",
-            "resource_type": self.resource_type,
-            "src_resource": self._resource(self.repository),
-            "dst_resource": self._resource(self.destination),
-            "start_time": format_time(start),
-            "end_time": format_time(end),
-        }
-        shown = omit_empty(shown)
+        shown = TASKS.render(
+            self,
+            {
+                "status": SHOWN_TASK_STATUS.get(status, status),
+                "operation": "copy",
+                "src_resource": self._resource(self.repository),
+                "dst_resource": self._resource(self.destination),
+                "start_time": format_time(start),
+                "end_time": format_time(end),
+            },
+        )
         if final:
             self._json = shown
         return shown
@@ -505,17 +447,17 @@ class Execution:
         if self._json is not None:
             return self._json
         status = self.stored_status(now)
-        shown = {
-            "id": self.id,
-            "policy_id": self.policy_id,
-            "status": SHOWN_EXECUTION_STATUS[status],
-            "trigger": SHOWN_TRIGGER.get(self.trigger, self.trigger),
-            "start_time": format_time(self.start_time),
-            "end_time": format_time(self.shown_end_time(now, status)),
-            "status_text": self.status_text(now),
-            **self.counts(now),
-        }
-        shown = omit_empty(shown, EXECUTION_KEPT)
+        shown = EXECUTIONS.render(
+            self,
+            {
+                "status": SHOWN_EXECUTION_STATUS[status],
+                "trigger": SHOWN_TRIGGER.get(self.trigger, self.trigger),
+                "start_time": format_time(self.start_time),
+                "end_time": format_time(self.shown_end_time(now, status)),
+                "status_text": self.status_text(now),
+                **self.counts(now),
+            },
+        )
         if self.final:
             self._json = shown
         return shown

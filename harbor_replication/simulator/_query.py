@@ -206,11 +206,13 @@ class Columns:
     def of(cls, **types: ColumnType) -> Columns:
         aliases: dict[str, tuple[str, ColumnType]] = {}
         for name, kind in types.items():
-            go_name = "".join(
-                "ID" if part == "id" else part.capitalize() for part in name.split("_")
-            )
-            aliases[name] = aliases[go_name] = (name, kind)
+            aliases[name] = aliases[go_field_name(name)] = (name, kind)
         return cls(aliases)
+
+
+def go_field_name(column: str) -> str:
+    """The Go field name of a database column: ``src_registry_id`` is ``SrcRegistryID``."""
+    return "".join("ID" if part == "id" else part.capitalize() for part in column.split("_"))
 
 
 _BOOL_WORDS = {

@@ -15,6 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from harbor_replication.simulator import HarborSimulator, SimulatorConfig, create_app
 from harbor_replication.simulator._app import API_PREFIX
 from harbor_replication.simulator._negotiation import CONSUMES, produces
+from harbor_replication.simulator._resources import (
+    EXECUTIONS,
+    POLICIES,
+    REGISTRIES,
+    TASKS,
+    Resource,
+)
 from openapi import generate
 from tests.contract_checks import (
     Contract,
@@ -103,6 +110,20 @@ def test_an_empty_task_log_is_an_empty_string_not_a_missing_body(contract: Contr
     contract.check("GET", path, 200, {"content-type": "text/plain; charset=utf-8"}, b"log\n")
     assert contract.new_violations(0) == []
     assert contract.checked == 2
+
+
+@pytest.mark.parametrize("resource", [REGISTRIES, POLICIES, EXECUTIONS, TASKS], ids=repr)
+def test_simulator_declarations_are_harbors_models(resource: Resource) -> None:
+    """Each resource's declaration against its model in Harbor's swagger file: the fields
+    shown, those a body carries, and those written even when zero."""
+    model = generate.load_spec(harbor_spec())["definitions"][resource.model]["properties"]
+    shown = [field.name for field in resource.fields if field.shown]
+    carried = [field.name for field in resource.fields if field.body is not None]
+    assert sorted(shown) == sorted(model)
+    assert carried in ([], shown)
+    assert {name for name, schema in model.items() if schema.get("x-omitempty") is False} <= (
+        resource.kept
+    )
 
 
 def test_simulator_media_types_are_harbors(contract: Contract) -> None:
