@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bench._server import RequestCounter, Seeded
+from bench._server import RequestCounter, Seeded, serve_module
 
 POLICIES = 1_000
 LATENCY_MS = 10.0
@@ -57,22 +56,8 @@ def _policy(name: str) -> dict[str, object]:
 
 @contextmanager
 def serve(policies: int) -> Iterator[Seeded]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench._ascode", "--serve", str(LATENCY_MS), str(policies)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdin is not None
-    assert process.stdout is not None
-    try:
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError("the benchmark server did not start")
-        yield Seeded(json.loads(line)["url"], 0, 0, 0, 0, 0)
-    finally:
-        process.stdin.close()
-        process.wait(timeout=30)
+    with serve_module("bench._ascode", "--serve", LATENCY_MS, policies) as fields:
+        yield Seeded(fields["url"], 0, 0, 0, 0, 0)
 
 
 async def _plan_scenario(seeded: Seeded) -> list[str]:

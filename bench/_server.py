@@ -139,10 +139,10 @@ def serve(latency_ms: float) -> Iterator[Seeded]:
 
 
 @contextmanager
-def serve_module(module: str, latency_ms: float) -> Iterator[dict[str, Any]]:
-    """Run ``python -m module LATENCY_MS`` until the block ends; yield its JSON line."""
+def serve_module(module: str, *arguments: object) -> Iterator[dict[str, Any]]:
+    """Run ``python -m module ARGUMENTS...`` until the block ends; yield its JSON line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", module, str(latency_ms)],
+        [sys.executable, "-m", module, *map(str, arguments)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
