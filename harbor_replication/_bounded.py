@@ -19,10 +19,14 @@ R = TypeVar("R")
 
 
 async def amap_bounded(
-    function: Callable[[T], Awaitable[R]], items: AsyncIterable[T], limit: int
+    function: Callable[[T], Awaitable[R]], items: AsyncIterable[T] | Iterable[T], limit: int
 ) -> AsyncIterator[R]:
-    """``function(item)`` for each item, ``limit`` at a time, yielded as each finishes."""
-    source = aiter(items)
+    """``function(item)`` for each item, ``limit`` at a time, yielded as each finishes.
+
+    On the first failure the calls still running are cancelled, and the failure is raised
+    once they have ended.
+    """
+    source = aiter(items) if isinstance(items, AsyncIterable) else _async_iterator(items)
     pending: set[asyncio.Future[R]] = set()
     exhausted = False
     try:
@@ -46,8 +50,17 @@ async def amap_bounded(
             await asyncio.gather(*pending, return_exceptions=True)
 
 
+async def _async_iterator(items: Iterable[T]) -> AsyncIterator[T]:
+    for item in items:
+        yield item
+
+
 def map_bounded(function: Callable[[T], R], items: Iterable[T], limit: int) -> Iterator[R]:
-    """``function(item)`` for each item on ``limit`` threads, yielded as each finishes."""
+    """``function(item)`` for each item on ``limit`` threads, yielded as each finishes.
+
+    On the first failure the calls not started are dropped, and the failure is raised once
+    those running have ended, so no thread outlives the loop.
+    """
     source = iter(items)
     pending: set[concurrent.futures.Future[R]] = set()
     exhausted = False

@@ -71,11 +71,6 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-async def _items(items: Sequence[T]) -> AsyncIterator[T]:
-    for item in items:
-        yield item
-
-
 # --- retry-failed ---------------------------------------------------------------------
 
 
@@ -294,7 +289,7 @@ async def failure_report(
 
     async def failed_tasks() -> AsyncIterator[tuple[int, int, ReplicationTask]]:
         # The task lists are read concurrently too: one request per execution adds up.
-        async for tasks in amap_bounded(failed_tasks_of, _items(failed), log_concurrency):
+        async for tasks in amap_bounded(failed_tasks_of, failed, log_concurrency):
             for item in tasks:
                 yield item
 

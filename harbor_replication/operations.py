@@ -68,11 +68,6 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _items(items: Sequence[T]) -> Iterator[T]:
-    for item in items:
-        yield item
-
-
 # --- retry-failed ---------------------------------------------------------------------
 
 
@@ -287,7 +282,7 @@ def failure_report(
 
     def failed_tasks() -> Iterator[tuple[int, int, ReplicationTask]]:
         # The task lists are read concurrently too: one request per execution adds up.
-        for tasks in map_bounded(failed_tasks_of, _items(failed), log_concurrency):
+        for tasks in map_bounded(failed_tasks_of, failed, log_concurrency):
             for item in tasks:
                 yield item
 

@@ -51,7 +51,6 @@ REWRITES: list[tuple[str, str]] = [
     (r"\bawait ", ""),
     (r"\bAn asyncio client\b", "A blocking client"),
     (r"\b_async_pages\b", "_sync_pages"),
-    (r"\b_async_bounded\b", "_sync_bounded"),
     (r"\b_async_client\b", "_sync_client"),
     (r"\bAwaitable\[([\w |]+)\]", r"\1"),
     (r"\bamap_bounded\b", "map_bounded"),

@@ -11,9 +11,9 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 
 from harbor_replication._async_client import AsyncReplicationClient
+from harbor_replication._bounded import amap_bounded
 from harbor_replication._errors import HarborError, NotFoundError
 from harbor_replication._responses import location_id
-from harbor_replication.ascode._async_bounded import run_bounded
 from harbor_replication.ascode._document import (
     Document,
     PolicySpec,
@@ -98,12 +98,9 @@ async def apply(
             on_step(step)
 
     for phase_steps in steps.phases():
-        jobs = [_job(run, step) for step in phase_steps]
-        await run_bounded(jobs, concurrency)
-
-
-def _job(run: Callable[[Step], Awaitable[None]], step: Step) -> Callable[[], Awaitable[None]]:
-    return lambda: run(step)
+        # Drained for its effect: a failure cancels the phase's other steps and is raised.
+        async for _ in amap_bounded(run, phase_steps, concurrency):
+            pass
 
 
 async def _apply_step(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
+from harbor_replication._bounded import map_bounded
 from harbor_replication._errors import HarborError, NotFoundError
 from harbor_replication._responses import location_id
 from harbor_replication._sync_client import ReplicationClient
@@ -33,7 +34,6 @@ from harbor_replication.ascode._plan import (
     registry_create_body,
     registry_update_body,
 )
-from harbor_replication.ascode._sync_bounded import run_bounded
 
 DEFAULT_CONCURRENCY = 8
 StepHook = Callable[[Step], object]
@@ -96,12 +96,9 @@ def apply(
             on_step(step)
 
     for phase_steps in steps.phases():
-        jobs = [_job(run, step) for step in phase_steps]
-        run_bounded(jobs, concurrency)
-
-
-def _job(run: Callable[[Step], None], step: Step) -> Callable[[], None]:
-    return lambda: run(step)
+        # Drained for its effect: a failure cancels the phase's other steps and is raised.
+        for _ in map_bounded(run, phase_steps, concurrency):
+            pass
 
 
 def _apply_step(
